@@ -1,0 +1,89 @@
+"""purposeclf: code NHS staff and PCN survey answers into a codebook.
+
+Examples
+--------
+>>> import purposeclf
+>>> model = purposeclf.load("keep")
+>>> model.predict(["Keep the video consultations and the daily team huddle"])
+[('digital_tools', 'great_teams')]
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._estimator import PurposeClassifier
+    from ._persist import bundled_models, load, load_model, save
+    from .codebook import Codebook, load_codebook
+    from .evaluation import evaluate_file, multilabel_report
+    from .exceptions import (
+        CodebookError,
+        ColumnNotFoundError,
+        DataError,
+        ModelFileError,
+        ModelVersionWarning,
+        PurposeclfError,
+        UnknownLabelError,
+        UnknownSchemeError,
+    )
+    from .scoring import score_file, score_texts
+    from .training import train_file
+
+__all__ = [
+    "__version__",
+    "PurposeClassifier",
+    "Codebook",
+    "load_codebook",
+    "load",
+    "load_model",
+    "save",
+    "bundled_models",
+    "score_file",
+    "score_texts",
+    "train_file",
+    "evaluate_file",
+    "multilabel_report",
+    "PurposeclfError",
+    "CodebookError",
+    "ColumnNotFoundError",
+    "DataError",
+    "ModelFileError",
+    "ModelVersionWarning",
+    "UnknownLabelError",
+    "UnknownSchemeError",
+]
+
+# Public names are imported on first use so that ``import purposeclf`` (and the
+# command line's ``--help``) stays fast.
+_WHERE = {
+    "PurposeClassifier": "._estimator",
+    "Codebook": ".codebook",
+    "load_codebook": ".codebook",
+    "load": "._persist",
+    "load_model": "._persist",
+    "save": "._persist",
+    "bundled_models": "._persist",
+    "score_file": ".scoring",
+    "score_texts": ".scoring",
+    "train_file": ".training",
+    "evaluate_file": ".evaluation",
+    "multilabel_report": ".evaluation",
+}
+_WHERE.update({n: ".exceptions" for n in __all__ if n.endswith(("Error", "Warning"))})
+
+
+def __getattr__(name: str) -> Any:
+    mod = _WHERE.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'purposeclf' has no attribute {name!r}")
+    value = getattr(import_module(mod, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

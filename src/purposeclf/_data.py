@@ -1,0 +1,153 @@
+"""Reading labelled answers for training and evaluation."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .codebook import Codebook
+from .exceptions import ColumnNotFoundError, DataError, UnknownLabelError
+from .io import open_table
+
+__all__ = ["LabelledData", "read_labelled", "parse_labels"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class LabelledData:
+    """Answers with their label ids, as read from a file."""
+
+    texts: list[str]
+    labels: list[tuple[str, ...]]
+    codebook: Codebook
+    source: str = ""
+    n_dropped_empty: int = 0
+    n_dropped_duplicates: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def sha256(self) -> str:
+        h = hashlib.sha256()
+        for t, labs in zip(self.texts, self.labels, strict=False):
+            h.update(
+                t.encode("utf-8", "surrogatepass")
+                + b"\x1f"
+                + ";".join(labs).encode()
+                + b"\x1e"
+            )
+        return h.hexdigest()
+
+
+def parse_labels(
+    cell: str,
+    codebook: Codebook | None,
+    *,
+    row: int | None = None,
+    source: str | None = None,
+) -> tuple[str, ...]:
+    """Label ids of one labels cell (ids or names separated by ``;``)."""
+    out: list[str] = []
+    for part in cell.replace(",", ";").replace("|", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        if codebook is None:
+            lid: str | None = part
+        else:
+            lid = codebook.resolve(part)
+            if lid is None:
+                raise UnknownLabelError(part, codebook.ids, row=row, source=source)
+        if lid not in out:
+            out.append(lid)  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def read_labelled(
+    path: str | os.PathLike[str],
+    *,
+    codebook: Codebook | None = None,
+    text_column: str = "text",
+    labels_column: str = "labels",
+    encoding: str | None = None,
+    drop_duplicates: bool = True,
+) -> LabelledData:
+    """Read a labelled CSV: a text column and a labels column of ids joined by ``;``.
+
+    Row numbers in error messages count data rows from 1 (the header is row 0),
+    as a spreadsheet shows them less one.
+
+    Parameters
+    ----------
+    path : str or Path
+        The labelled file.
+    codebook : Codebook or None
+        Validate labels against it; ``None`` takes the labels found in the file.
+    text_column, labels_column : str
+        Column names.
+    drop_duplicates : bool, default=True
+        Drop exact duplicate (text, labels) rows, counting them.
+
+    Raises
+    ------
+    UnknownLabelError
+        A label id is not in the codebook (the message names the row).
+    DataError
+        The same answer appears with different labels (the message lists them).
+    """
+    src = str(path)
+    texts: list[str] = []
+    labels: list[tuple[str, ...]] = []
+    seen: dict[str, tuple[str, ...]] = {}
+    conflicts: list[str] = []
+    n_empty = n_dup = 0
+    with open_table(path, encoding=encoding) as table:
+        header = table.header
+        for col in (text_column, labels_column):
+            if col not in header:
+                raise ColumnNotFoundError(col, header, source=src)
+        ti, li = header.index(text_column), header.index(labels_column)
+        for i, row in enumerate(table.rows, start=1):
+            text = row[ti]
+            labs = parse_labels(row[li], codebook, row=i, source=src)
+            if not text.strip():
+                n_empty += 1
+                continue
+            key = " ".join(text.split()).lower()
+            if key in seen:
+                if set(seen[key]) != set(labs):
+                    conflicts.append(
+                        f"row {i}: {text[:60]!r} is labelled {';'.join(labs) or '(none)'} "
+                        f"here and {';'.join(seen[key]) or '(none)'} earlier"
+                    )
+                    continue
+                if drop_duplicates:
+                    n_dup += 1
+                    continue
+            seen[key] = labs
+            texts.append(text)
+            labels.append(labs)
+    if conflicts:
+        shown = "\n  ".join(conflicts[:20])
+        more = f"\n  ... and {len(conflicts) - 20} more" if len(conflicts) > 20 else ""
+        raise DataError(
+            f"{src}: the same answer has conflicting labels in {len(conflicts)} "
+            f"place(s). Make them agree:\n  {shown}{more}"
+        )
+    if not texts:
+        raise DataError(f"{src} has no labelled answers (every text cell is empty).")
+    if codebook is None:
+        found = sorted({lab for labs in labels for lab in labs})
+        if not found:
+            raise DataError(f"{src}: no row has a label; nothing to learn.")
+        codebook = Codebook.from_labels(found, scheme=Path(src).stem)
+    if n_empty:
+        logger.warning("%s: skipped %d rows with an empty answer", src, n_empty)
+    if n_dup:
+        logger.info("%s: dropped %d exact duplicate rows", src, n_dup)
+    return LabelledData(texts, labels, codebook, src, n_empty, n_dup, conflicts)

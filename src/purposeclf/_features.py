@@ -1,0 +1,238 @@
+"""TF-IDF features over lemma n-grams and in-word character n-grams.
+
+The vectoriser is our own small implementation rather than sklearn's
+``TfidfVectorizer`` so that its whole state is plain arrays (term lists, idf
+weights, a lemma table), which the model format stores without pickling, and so
+that per-chunk work is memoised for speed on large files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .text import Tokenizer, as_text, english_lemma_table, normalise
+
+__all__ = ["TextFeaturizer"]
+
+
+def _char_ngrams(token: str, lo: int, hi: int) -> list[str]:
+    padded = f" {token} "
+    n_chars = len(padded)
+    grams = []
+    for n in range(lo, hi + 1):
+        if n > n_chars:
+            break
+        grams.extend(padded[i : i + n] for i in range(n_chars - n + 1))
+    return grams
+
+
+class TextFeaturizer:
+    """Turn answers into an L2-normalised TF-IDF matrix.
+
+    Parameters
+    ----------
+    word_ngrams : tuple of int, default=(1, 2)
+        Range of lemma n-gram lengths (only 1 and 2 are used).
+    char_ngrams : tuple of int or None, default=(3, 5)
+        Range of character n-gram lengths inside each token; ``None`` turns them off.
+    min_df : int, default=2
+        A term must occur in at least this many training answers.
+    char_weight : float, default=1.0
+        Weight of the character block relative to the word block.
+    """
+
+    def __init__(
+        self,
+        *,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] | None = (3, 5),
+        min_df: int = 2,
+        char_weight: float = 1.0,
+    ) -> None:
+        self.word_ngrams = tuple(word_ngrams)
+        self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
+        self.min_df = min_df
+        self.char_weight = char_weight
+
+    # -- analysis -----------------------------------------------------------
+    def _word_terms(self, lemmas: Sequence[str]) -> list[str]:
+        lo, hi = self.word_ngrams
+        terms: list[str] = []
+        if lo <= 1 <= hi:
+            terms.extend(lemmas)
+        if lo <= 2 <= hi:
+            terms.extend(f"{a} {b}" for a, b in zip(lemmas, lemmas[1:], strict=False))
+        return terms
+
+    def _analyse(self, tok: Tokenizer, text: object) -> tuple[list[str], list[str]]:
+        pairs = tok.tokens(normalise(as_text(text)))
+        return [s for s, _ in pairs], [lem for _, lem in pairs]
+
+    # -- fitting ------------------------------------------------------------
+    def fit(self, texts: Iterable[object]) -> TextFeaturizer:
+        tok = Tokenizer()
+        word_df: Counter[str] = Counter()
+        char_df: Counter[str] = Counter()
+        surfaces: set[str] = set()
+        n_docs = 0
+        for text in texts:
+            n_docs += 1
+            surf, lem = self._analyse(tok, text)
+            surfaces.update(surf)
+            word_df.update(set(self._word_terms(lem)))
+            if self.char_ngrams:
+                lo, hi = self.char_ngrams
+                char_df.update({g for s in surf for g in _char_ngrams(s, lo, hi)})
+        keep_words = sorted(t for t, c in word_df.items() if c >= self.min_df)
+        keep_chars = sorted(t for t, c in char_df.items() if c >= self.min_df)
+        self.word_terms_ = keep_words
+        self.char_terms_ = keep_chars
+        self.word_idf_ = self._idf([word_df[t] for t in keep_words], n_docs)
+        self.char_idf_ = self._idf([char_df[t] for t in keep_chars], n_docs)
+        # Keep only the lemma entries that can change a feature of this model:
+        # the surface form or its lemma is one of the model's unigrams.
+        unigrams = {t for t in keep_words if " " not in t}
+        table = english_lemma_table()
+        self.lemmas_ = {
+            s: lem
+            for s, lem in table.items()
+            if lem != s and (lem in unigrams or s in unigrams)
+        }
+        self._build_index()
+        return self
+
+    @staticmethod
+    def _idf(df: Sequence[int], n_docs: int) -> np.ndarray:
+        dfa = np.asarray(df, dtype=np.float64)
+        return (np.log((1.0 + n_docs) / (1.0 + dfa)) + 1.0).astype(np.float32)
+
+    def _build_index(self) -> None:
+        self._word_index = {t: i for i, t in enumerate(self.word_terms_)}
+        self._char_index = {t: i for i, t in enumerate(self.char_terms_)}
+        self._tok = Tokenizer(self.lemmas_)
+        self._char_cache: dict[str, list[int]] = {}
+
+    @property
+    def n_features_(self) -> int:
+        return len(self.word_terms_) + len(self.char_terms_)
+
+    # -- transforming -------------------------------------------------------
+    def transform(self, texts: Sequence[object]) -> sp.csr_matrix:
+        """TF-IDF matrix of shape (n_texts, n_features), rows L2-normalised per block."""
+        widx = self._word_index
+        cidx = self._char_index
+        ccache = self._char_cache
+        use_chars = bool(self.char_ngrams) and bool(cidx)
+        lo, hi = self.char_ngrams or (0, 0)
+        w_ind: list[int] = []
+        w_ptr = [0]
+        c_ind: list[int] = []
+        c_ptr = [0]
+        for text in texts:
+            surf, lem = self._analyse(self._tok, text)
+            for term in self._word_terms(lem):
+                j = widx.get(term)
+                if j is not None:
+                    w_ind.append(j)
+            w_ptr.append(len(w_ind))
+            if use_chars:
+                for s in surf:
+                    ids = ccache.get(s)
+                    if ids is None:
+                        if len(ccache) > 500_000:
+                            ccache.clear()
+                        ids = ccache[s] = [
+                            cidx[g] for g in _char_ngrams(s, lo, hi) if g in cidx
+                        ]
+                    c_ind.extend(ids)
+                c_ptr.append(len(c_ind))
+        n = len(w_ptr) - 1
+        blocks = [self._block(w_ind, w_ptr, n, self.word_idf_, 1.0)]
+        if self.char_ngrams:
+            if not use_chars:
+                c_ptr = [0] * (n + 1)
+            blocks.append(
+                self._block(c_ind, c_ptr, n, self.char_idf_, self.char_weight)
+            )
+        return sp.hstack(blocks, format="csr")
+
+    @staticmethod
+    def _block(
+        indices: list[int], indptr: list[int], n: int, idf: np.ndarray, weight: float
+    ) -> sp.csr_matrix:
+        ind = np.asarray(indices, dtype=np.int32)
+        ptr = np.asarray(indptr, dtype=np.int64)
+        data = np.ones(len(ind), dtype=np.float32)
+        m = sp.csr_matrix((data, ind, ptr), shape=(n, len(idf)))
+        m.sum_duplicates()
+        # sublinear tf, idf weighting, L2 normalisation
+        np.log(m.data, out=m.data)
+        m.data += 1.0
+        m.data *= idf[m.indices]
+        sq = np.asarray(m.multiply(m).sum(axis=1)).ravel()
+        norms = np.sqrt(sq, dtype=np.float64)
+        norms[norms == 0] = 1.0
+        scale = (weight / norms).astype(np.float32)
+        m.data *= np.repeat(scale, np.diff(m.indptr))
+        return m
+
+    # -- persistence (plain arrays) -----------------------------------------
+    def get_config(self) -> dict[str, object]:
+        return {
+            "word_ngrams": list(self.word_ngrams),
+            "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None,
+            "min_df": self.min_df,
+            "char_weight": self.char_weight,
+        }
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        lem_keys = sorted(self.lemmas_)
+        return {
+            "word_terms": _pack(self.word_terms_),
+            "word_idf": self.word_idf_,
+            "char_terms": _pack(self.char_terms_),
+            "char_idf": self.char_idf_,
+            "lemma_keys": _pack(lem_keys),
+            "lemma_values": _pack([self.lemmas_[k] for k in lem_keys]),
+        }
+
+    @classmethod
+    def from_arrays(
+        cls, config: dict[str, object], arrays: dict[str, np.ndarray]
+    ) -> TextFeaturizer:
+        cn = config.get("char_ngrams")
+        self = cls(
+            word_ngrams=tuple(config["word_ngrams"]),  # type: ignore[arg-type]
+            char_ngrams=tuple(cn) if cn else None,  # type: ignore[arg-type]
+            min_df=int(config["min_df"]),  # type: ignore[arg-type]
+            char_weight=float(config["char_weight"]),  # type: ignore[arg-type]
+        )
+        self.word_terms_ = _unpack(arrays["word_terms"])
+        self.char_terms_ = _unpack(arrays["char_terms"])
+        self.word_idf_ = np.asarray(arrays["word_idf"], dtype=np.float32)
+        self.char_idf_ = np.asarray(arrays["char_idf"], dtype=np.float32)
+        keys = _unpack(arrays["lemma_keys"])
+        values = _unpack(arrays["lemma_values"])
+        if (
+            len(self.word_terms_) != len(self.word_idf_)
+            or len(self.char_terms_) != len(self.char_idf_)
+            or len(keys) != len(values)
+        ):
+            raise ValueError("vocabulary and weight arrays have different lengths")
+        self.lemmas_ = dict(zip(keys, values, strict=False))
+        self._build_index()
+        return self
+
+
+def _pack(terms: Sequence[str]) -> np.ndarray:
+    """Terms as one UTF-8 byte array, separated by newlines (terms hold none)."""
+    return np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8).copy()
+
+
+def _unpack(arr: np.ndarray) -> list[str]:
+    raw = np.asarray(arr, dtype=np.uint8).tobytes().decode("utf-8")
+    return raw.split("\n") if raw else []

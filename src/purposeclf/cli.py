@@ -1,0 +1,385 @@
+"""The ``purposeclf`` command line.
+
+Each command parses its arguments, calls one library function and turns
+purposeclf's errors into a one-line message with exit status 1. Heavy modules
+are imported inside the commands so that ``purposeclf --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ._version import __version__
+from .exceptions import PurposeclfError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+BUILTIN_SCHEMES = ("keep", "purpose")
+
+_InFile = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _friendly(func: F) -> F:
+    """Turn library errors into click errors: message on stderr, exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PurposeclfError as exc:
+            raise click.ClickException(str(exc)) from None
+        except (FileExistsError, PermissionError, IsADirectoryError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except ValueError as exc:
+            # Parameter errors raised by the estimator's checks.
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _verbosity(func: F) -> F:
+    """-v/-q on every command too, so `purposeclf score x.csv -v` works."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        obj = ctx.find_root().ensure_object(dict)
+        if param.name == "quiet" and value:
+            obj["quiet"] = True
+        if param.name == "verbose" and value:
+            obj["verbose"] = obj.get("verbose", 0) + value
+        _setup_logging(obj.get("verbose", 0), obj.get("quiet", False))
+        return value
+
+    func = click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=callback,
+        help="Only errors on stderr; no progress.",
+    )(func)
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=callback,
+        help="More messages on stderr (-v info, -vv debug).",
+    )(func)
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = (
+        logging.ERROR
+        if quiet
+        else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root = logging.getLogger("purposeclf")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.version_option(__version__, "-V", "--version", prog_name="purposeclf")
+@click.option(
+    "-v", "--verbose", count=True, help="More messages on stderr (-v info, -vv debug)."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Code free-text survey answers into a codebook of categories.
+
+    \b
+    Score a CSV with the bundled model for a scheme:
+      purposeclf score answers.csv -o coded.csv --scheme purpose
+    Train your own model and use it:
+      purposeclf train labelled.csv -o my.pclf --scheme keep
+      purposeclf score answers.csv --model my.pclf
+    Check a model on labelled answers:
+      purposeclf evaluate labelled.csv --scheme keep
+
+    Data goes to stdout (or -o FILE); messages and progress go to stderr.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["quiet"] = quiet
+    ctx.obj["verbose"] = verbose
+    _setup_logging(verbose, quiet)
+
+
+def _model_spec(scheme: str | None, model: Path | None) -> str | Path:
+    if scheme and model:
+        raise click.UsageError("Give either --scheme or --model, not both.")
+    return model if model is not None else (scheme or "keep")
+
+
+@cli.command()
+@click.argument("input", type=_InFile)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="Output CSV. Default (or '-'): standard output.",
+)
+@click.option(
+    "--scheme",
+    type=click.Choice(BUILTIN_SCHEMES),
+    default=None,
+    help="Bundled model to use (default: keep).",
+)
+@click.option(
+    "--model",
+    type=_InFile,
+    default=None,
+    help="A model file made by 'purposeclf train'.",
+)
+@click.option(
+    "--text-column",
+    default="text",
+    show_default=True,
+    help="Column holding the answers.",
+)
+@click.option(
+    "--encoding",
+    default=None,
+    help="Input encoding (default: detected; utf-8, cp1252 ...).",
+)
+@click.option("--delimiter", default=None, help="Input delimiter (default: sniffed).")
+@click.option(
+    "--review-below",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=None,
+    help="Add a needs_review column: yes where the model's confidence is below this.",
+)
+@click.option("--summary", is_flag=True, help="Print label and camp counts when done.")
+@click.option(
+    "--force", is_flag=True, help="Allow the output to overwrite the input file."
+)
+@_verbosity
+@click.pass_context
+@_friendly
+def score(
+    ctx: click.Context,
+    input: Path,
+    output: str | None,
+    scheme: str | None,
+    model: Path | None,
+    text_column: str,
+    encoding: str | None,
+    delimiter: str | None,
+    review_below: float | None,
+    summary: bool,
+    force: bool,
+) -> None:
+    """Label every answer in INPUT (CSV or TSV).
+
+    Writes every input row, in order and unchanged, plus <scheme>_labels
+    (label ids joined by ';', empty when none), <scheme>_camps for schemes with
+    camps, and one <scheme>_p_<label> probability column per label.
+    """
+    from .scoring import score_file
+
+    to_stdout = output in (None, "-")
+    show = not ctx.obj["quiet"] and sys.stderr.isatty()
+
+    def progress(n: int) -> None:
+        if show:
+            click.echo(f"\rscored {n:,} rows", err=True, nl=False)
+
+    result = score_file(
+        input,
+        output,
+        model=_model_spec(scheme, model),
+        text_column=text_column,
+        encoding=encoding,
+        delimiter=delimiter,
+        review_below=review_below,
+        force=force,
+        progress=progress,
+    )
+    if show:
+        click.echo("", err=True)
+    if summary:
+        from .report import summary_markdown
+
+        click.echo(summary_markdown(result), err=to_stdout)
+
+
+@cli.command()
+@click.argument("data", type=_InFile)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Model file to write (default: DATA's name with .pclf).",
+)
+@click.option(
+    "--scheme",
+    type=click.Choice(BUILTIN_SCHEMES),
+    default=None,
+    help="Validate labels against a built-in codebook.",
+)
+@click.option(
+    "--codebook",
+    "codebook_file",
+    type=_InFile,
+    default=None,
+    help="Your own codebook (JSON or CSV with id,name,description,camp).",
+)
+@click.option("--text-column", default="text", show_default=True)
+@click.option(
+    "--labels-column",
+    default="labels",
+    show_default=True,
+    help="Column of label ids joined by ';' (empty = no label).",
+)
+@click.option("--encoding", default=None, help="Input encoding (default: detected).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--force", is_flag=True, help="Overwrite an existing model file.")
+@_verbosity
+@_friendly
+def train(
+    data: Path,
+    output: Path | None,
+    scheme: str | None,
+    codebook_file: Path | None,
+    text_column: str,
+    labels_column: str,
+    encoding: str | None,
+    seed: int,
+    force: bool,
+) -> None:
+    """Train a model on labelled answers in DATA.
+
+    Without --scheme or --codebook the labels are taken from the data.
+    """
+    from .training import train_file
+
+    if scheme and codebook_file:
+        raise click.UsageError("Give either --scheme or --codebook, not both.")
+    out = output or Path(data.stem + ".pclf")
+    meta = train_file(
+        data,
+        out,
+        codebook=codebook_file or scheme,
+        text_column=text_column,
+        labels_column=labels_column,
+        encoding=encoding,
+        random_state=seed,
+        overwrite=force,
+    )
+    m = meta["metrics"].get("oof_threshold_tuning", {})
+    click.echo(
+        f"wrote {out}: {meta['training']['n_samples']} answers, {len(meta['codebook']['labels'])} labels"
+        + (f", out-of-fold macro-F1 {m['macro_f1']:.3f}" if m else ""),
+        err=True,
+    )
+
+
+@cli.command()
+@click.argument("data", type=_InFile)
+@click.option(
+    "--scheme",
+    type=click.Choice(BUILTIN_SCHEMES),
+    default=None,
+    help="Bundled model (default: keep).",
+)
+@click.option("--model", type=_InFile, default=None, help="A model file.")
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--labels-column", default="labels", show_default=True)
+@click.option("--encoding", default=None)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout."
+)
+@_verbosity
+@_friendly
+def evaluate(
+    data: Path,
+    scheme: str | None,
+    model: Path | None,
+    text_column: str,
+    labels_column: str,
+    encoding: str | None,
+    as_json: bool,
+) -> None:
+    """Measure a model against the labels in DATA.
+
+    Per label: precision, recall, F1 and support; overall: macro, micro and
+    samples F1, exact match, Hamming loss, calibration, and how well answers
+    with no label are recognised.
+    """
+    from .evaluation import evaluate_file, format_report
+
+    report = evaluate_file(
+        data,
+        model=_model_spec(scheme, model),
+        text_column=text_column,
+        labels_column=labels_column,
+        encoding=encoding,
+    )
+    click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+
+
+@cli.command()
+@click.argument("model", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON.")
+@_verbosity
+@_friendly
+def info(model: str | None, as_json: bool) -> None:
+    """Versions and bundled models, or the model card of MODEL (name or path)."""
+    from .report import info_text, model_card
+
+    if model is None:
+        click.echo(info_text(as_json=as_json))
+    else:
+        click.echo(model_card(model, as_json=as_json))
+
+
+@cli.group()
+def codebook() -> None:
+    """List and show codebooks (the label schemes)."""
+
+
+@codebook.command("list")
+@_friendly
+def codebook_list() -> None:
+    """The built-in schemes."""
+    from .codebook import builtin_schemes, load_codebook
+
+    for name in builtin_schemes():
+        cb = load_codebook(name)
+        click.echo(f"{name:<10} {len(cb):>2} labels  {cb.name}")
+
+
+@codebook.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="The codebook file as JSON.")
+@_friendly
+def codebook_show(name: str, as_json: bool) -> None:
+    """Labels of a scheme NAME (built-in name or codebook file)."""
+    from .codebook import load_codebook
+    from .report import codebook_text
+
+    cb = load_codebook(name)
+    click.echo(
+        json.dumps(cb.to_dict(), indent=2, ensure_ascii=False)
+        if as_json
+        else codebook_text(cb)
+    )
+
+
+def main() -> None:
+    """Entry point of the ``purposeclf`` command."""
+    cli(prog_name="purposeclf")

@@ -1,0 +1,320 @@
+"""Score answers, rows and files with a model.
+
+Examples
+--------
+>>> import purposeclf
+>>> rows = purposeclf.score_texts(["kept the video consults and the daily huddle"],
+...                               model="keep")
+>>> sorted(rows[0])[:2]
+['keep_labels', 'keep_p_basics_fixed']
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._persist import ModelBundle, load_model
+from .exceptions import ColumnNotFoundError, DataError
+from .io import AtomicWriter, open_table
+from .text import as_text
+
+__all__ = ["Scorer", "ScoreSummary", "score_texts", "score_file", "get_scorer"]
+
+logger = logging.getLogger(__name__)
+
+# Probabilities are written with four decimals; a lookup table is much faster
+# than formatting millions of floats one by one.
+_PROB_STRINGS = np.array([f"{i / 10000:.4f}" for i in range(10001)], dtype=object)
+
+
+@dataclass
+class ScoreSummary:
+    """Counts of labels and camps over a scored file."""
+
+    scheme: str
+    labels: tuple[str, ...]
+    camps: tuple[str, ...]
+    n_rows: int = 0
+    n_empty: int = 0
+    n_no_label: int = 0
+    label_counts: Counter[str] = field(default_factory=Counter)
+    camp_counts: Counter[str] = field(default_factory=Counter)
+    n_review: int = 0
+    seconds: float = 0.0
+
+    def table(self) -> list[tuple[str, str, int, float]]:
+        """(kind, id, count, share of rows) for every label, camp and 'no label'."""
+        n = max(self.n_rows, 1)
+        out = [
+            ("label", lab, self.label_counts[lab], self.label_counts[lab] / n)
+            for lab in self.labels
+        ]
+        out += [
+            ("camp", c, self.camp_counts[c], self.camp_counts[c] / n)
+            for c in self.camps
+        ]
+        out.append(("none", "no label", self.n_no_label, self.n_no_label / n))
+        return out
+
+
+class Scorer:
+    """A loaded model ready to score answers, with the output column names.
+
+    Parameters
+    ----------
+    bundle : ModelBundle
+        A loaded model file (see :func:`purposeclf._persist.load_model`).
+    review_below : float or None, default=None
+        Mark answers whose confidence is below this value as needing review.
+    """
+
+    def __init__(
+        self, bundle: ModelBundle, *, review_below: float | None = None
+    ) -> None:
+        self.bundle = bundle
+        self.model = bundle.model
+        self.codebook = bundle.model.codebook
+        self.scheme = self.codebook.scheme
+        self.review_below = review_below
+        self._camp_of = np.array(
+            [
+                self.codebook.camp_ids.index(lab.camp) if lab.camp else -1
+                for lab in self.codebook.labels
+            ]
+        )
+
+    @property
+    def columns(self) -> list[str]:
+        s = self.scheme
+        cols = [f"{s}_labels"]
+        if self.codebook.camps:
+            cols.append(f"{s}_camps")
+        cols += [f"{s}_p_{lab}" for lab in self.codebook.ids]
+        if self.review_below is not None:
+            cols.append("needs_review")
+        return cols
+
+    def confidence(self, proba: np.ndarray) -> np.ndarray:
+        """How sure the model is of each row's decisions (0.5 = a coin flip, 1 = sure).
+
+        The smallest per-label distance from the threshold, scaled so that a
+        probability at the threshold gives 0.5 and at 0 or 1 gives 1.
+        """
+        t = self.model.thresholds
+        above = proba >= t
+        dist = np.where(
+            above,
+            (proba - t) / np.maximum(1 - t, 1e-9),
+            (t - proba) / np.maximum(t, 1e-9),
+        )
+        return 0.5 + 0.5 * dist.min(axis=1)
+
+    def score_texts(self, texts: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities (n, k) and decisions (n, k), scoring each distinct text once."""
+        keys = [as_text(t) for t in texts]
+        uniq: dict[str, int] = {}
+        inverse = np.fromiter(
+            (uniq.setdefault(k, len(uniq)) for k in keys),
+            dtype=np.int64,
+            count=len(keys),
+        )
+        proba_u = self.model.predict_proba(list(uniq))
+        proba = proba_u[inverse]
+        return proba, self.model.decide(proba)
+
+    def format_rows(self, proba: np.ndarray, decided: np.ndarray) -> list[list[str]]:
+        """The new output cells for each row, in :attr:`columns` order."""
+        ids = self.codebook.ids
+        camp_ids = self.codebook.camp_ids
+        has_camps = bool(camp_ids)
+        p_str = _PROB_STRINGS[np.rint(np.clip(proba, 0, 1) * 10000).astype(np.int64)]
+        review = (
+            self.confidence(proba) < self.review_below
+            if self.review_below is not None
+            else None
+        )
+        out = []
+        for i in range(len(proba)):
+            hits = np.flatnonzero(decided[i])
+            cells = [";".join(ids[j] for j in hits)]
+            if has_camps:
+                present = {self._camp_of[j] for j in hits if self._camp_of[j] >= 0}
+                cells.append(";".join(camp_ids[c] for c in sorted(present)))
+            cells.extend(p_str[i].tolist())
+            if review is not None:
+                cells.append("yes" if review[i] else "no")
+            out.append(cells)
+        return out
+
+
+def get_scorer(
+    model: str | os.PathLike[str] | ModelBundle = "keep",
+    *,
+    review_below: float | None = None,
+) -> Scorer:
+    """A :class:`Scorer` for a bundled model name, a model path or a loaded bundle."""
+    bundle = model if isinstance(model, ModelBundle) else load_model(model)
+    if review_below is not None and not 0 < review_below < 1:
+        raise ValueError(f"review_below must be in (0, 1); got {review_below!r}.")
+    return Scorer(bundle, review_below=review_below)
+
+
+def score_texts(
+    texts: Sequence[object], *, model: str | os.PathLike[str] | ModelBundle = "keep"
+) -> list[dict[str, Any]]:
+    """Score answers and return one dict per answer with the output columns.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Answers (``None`` and NaN are empty answers).
+    model : str or Path, default="keep"
+        A bundled scheme name or a model file.
+    """
+    scorer = get_scorer(model)
+    proba, decided = scorer.score_texts(texts)
+    cols = scorer.columns
+    return [dict(zip(cols, row, strict=False)) for row in scorer.format_rows(proba, decided)]
+
+
+def _update_summary(
+    summary: ScoreSummary,
+    scorer: Scorer,
+    texts: Sequence[str],
+    decided: np.ndarray,
+    new_cells: list[list[str]],
+) -> None:
+    summary.n_rows += len(texts)
+    summary.n_empty += sum(1 for t in texts if not t.strip())
+    counts = decided.sum(axis=0)
+    for j, lab in enumerate(scorer.codebook.ids):
+        summary.label_counts[lab] += int(counts[j])
+    summary.n_no_label += int((~decided.any(axis=1)).sum())
+    if scorer.codebook.camps:
+        for cells in new_cells:
+            for c in cells[1].split(";"):
+                if c:
+                    summary.camp_counts[c] += 1
+    if scorer.review_below is not None:
+        summary.n_review += sum(1 for cells in new_cells if cells[-1] == "yes")
+
+
+def score_file(
+    input: str | os.PathLike[str],
+    output: str | os.PathLike[str] | None = None,
+    *,
+    model: str | os.PathLike[str] | ModelBundle = "keep",
+    text_column: str = "text",
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    chunk_size: int = 20_000,
+    review_below: float | None = None,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ScoreSummary:
+    """Score every row of a CSV/TSV export and write it back with label columns.
+
+    Every input row is written, in input order, with every input cell unchanged,
+    followed by ``<scheme>_labels`` (label ids joined by ``;``), ``<scheme>_camps``
+    (for schemes with camps) and one ``<scheme>_p_<label>`` probability column
+    per label. The output is written to a temporary file and renamed into place
+    when complete.
+
+    Parameters
+    ----------
+    input : str or Path
+        The export to score.
+    output : str or Path or None, default=None
+        Destination; ``None`` or ``"-"`` writes to standard output.
+    model : str or Path, default="keep"
+        Bundled scheme (``"keep"``, ``"purpose"``) or model file.
+    text_column : str, default="text"
+        Column holding the answers.
+    encoding, delimiter : str, default=None
+        Detected when not given.
+    chunk_size : int, default=20_000
+        Rows scored at a time; memory stays flat whatever the file size.
+    review_below : float, default=None
+        Add a ``needs_review`` column marking rows whose confidence is below it.
+    force : bool, default=False
+        Allow the output to replace the input file.
+    progress : callable, default=None
+        Called with the number of rows done after each chunk.
+
+    Returns
+    -------
+    ScoreSummary
+    """
+    t0 = time.perf_counter()
+    in_path = Path(input)
+    if output not in (None, "-"):
+        out_path = Path(output)  # type: ignore[arg-type]
+        if (
+            out_path.exists()
+            and in_path.exists()
+            and out_path.resolve() == in_path.resolve()
+            and not force
+        ):
+            raise DataError(
+                f"The output {str(out_path)!r} is the input file; pass --force to overwrite it."
+            )
+    scorer = get_scorer(model, review_below=review_below)
+    summary = ScoreSummary(scorer.scheme, scorer.codebook.ids, scorer.codebook.camp_ids)
+    with open_table(in_path, encoding=encoding, delimiter=delimiter) as table:
+        header = table.header
+        if text_column not in header:
+            raise ColumnNotFoundError(text_column, header, source=str(in_path))
+        ti = header.index(text_column)
+        new_cols = scorer.columns
+        replace = [c for c in new_cols if c in header]
+        if replace:
+            logger.warning(
+                "replacing existing columns %s with new scores", ", ".join(replace)
+            )
+        keep_idx = [i for i, c in enumerate(header) if c not in set(new_cols)]
+        out_header = [header[i] for i in keep_idx] + new_cols
+        with AtomicWriter(output) as fh:
+            writer = csv.writer(fh)
+            writer.writerow(out_header)
+            for chunk in _chunks(table.rows, chunk_size):
+                texts = [r[ti] for r in chunk]
+                proba, decided = scorer.score_texts(texts)
+                new_cells = scorer.format_rows(proba, decided)
+                if replace:
+                    writer.writerows(
+                        [r[i] for i in keep_idx] + c for r, c in zip(chunk, new_cells, strict=False)
+                    )
+                else:
+                    writer.writerows(r + c for r, c in zip(chunk, new_cells, strict=False))
+                _update_summary(summary, scorer, texts, decided, new_cells)
+                if progress is not None:
+                    progress(summary.n_rows)
+    summary.seconds = time.perf_counter() - t0
+    logger.info(
+        "scored %s rows in %.2f s (%.0f rows/s)",
+        f"{summary.n_rows:,}",
+        summary.seconds,
+        summary.n_rows / max(summary.seconds, 1e-9),
+    )
+    return summary
+
+
+def _chunks(rows: Iterable[list[str]], size: int) -> Iterable[list[list[str]]]:
+    chunk: list[list[str]] = []
+    for r in rows:
+        chunk.append(r)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

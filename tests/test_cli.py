@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from purposeclf.cli import cli
+
+from .conftest import write_csv
+
+
+def run(*args: str, **kw):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, **kw)
+
+
+def read_out(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_score_example_to_stdout_keeps_every_row_and_column():
+    example = Path(__file__).parents[1] / "examples" / "answers.csv"
+    res = run("score", str(example))
+    assert res.exit_code == 0, res.output
+    rows = read_out(res.stdout)
+    with example.open(newline="", encoding="utf-8") as fh:
+        original = list(csv.DictReader(fh))
+    assert len(rows) == len(original)
+    for got, want in zip(rows, original, strict=False):
+        for k, v in want.items():
+            assert got[k] == v
+        assert set(got["keep_labels"].split(";")) - {""} <= {
+            c[len("keep_p_") :] for c in got if c.startswith("keep_p_")
+        }
+        assert 0.0 <= float(got["keep_p_digital_tools"]) <= 1.0
+    assert (
+        rows[0]["keep_labels"] == "digital_tools"
+    )  # "Telephone triage first ... Keep it!"
+
+
+def test_score_purpose_has_camps_column(tmp_path):
+    src = write_csv(
+        tmp_path / "in.csv",
+        ["id", "text"],
+        [
+            ["1", "Evening and weekend appointments at the hub"],
+            ["2", "working with schools and families on prevention, and the DES money"],
+            ["3", ""],
+        ],
+    )
+    out = tmp_path / "out.csv"
+    res = run("score", str(src), "-o", str(out), "--scheme", "purpose")
+    assert res.exit_code == 0, res.output
+    rows = read_out(out.read_text(encoding="utf-8"))
+    assert [r["id"] for r in rows] == ["1", "2", "3"]
+    assert "purpose_camps" in rows[0]
+    assert "extended_hours" in rows[0]["purpose_labels"]
+    assert rows[0]["purpose_camps"] == "economies_of_scale"
+    assert rows[1]["purpose_camps"] == "working_at_scale;economies_of_scale"
+    assert rows[2]["purpose_labels"] == "" and rows[2]["purpose_camps"] == ""
+
+
+def test_missing_text_column_lists_columns_and_exits_1(tmp_path):
+    src = write_csv(tmp_path / "in.csv", ["id", "Answer"], [["1", "video consults"]])
+    out = tmp_path / "out.csv"
+    res = run("score", str(src), "-o", str(out))
+    assert res.exit_code == 1
+    assert "Column 'text' not found" in res.stderr
+    assert "'id', 'Answer'" in res.stderr and "Did you mean 'Answer'" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert not out.exists()
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("score", str(tmp_path / "missing.csv")).exit_code == 2
+    assert run("score").exit_code == 2
+    assert run("score", "x.csv", "--scheme", "nope").exit_code == 2
+
+
+def test_train_then_score_with_the_model(tmp_path, labelled_csv):
+    model = tmp_path / "m.pclf"
+    res = run("train", str(labelled_csv), "-o", str(model), "--scheme", "keep")
+    assert res.exit_code == 0, res.output
+    assert model.exists() and "wrote" in res.stderr
+    again = run("train", str(labelled_csv), "-o", str(model))
+    assert again.exit_code == 1 and "--force" in again.stderr
+    src = write_csv(tmp_path / "in.csv", ["text"], [["video consults"], ["the huddle"]])
+    res = run("score", str(src), "--model", str(model))
+    assert res.exit_code == 0, res.output
+    rows = read_out(res.stdout)
+    assert len(rows) == 2 and "keep_p_valued_staff" in rows[0]
+
+
+def test_train_unknown_label_names_row_and_id(tmp_path):
+    src = write_csv(
+        tmp_path / "bad.csv",
+        ["text", "labels"],
+        [
+            ["video consults", "digital_tools"],
+            ["huddles", "great_teamz"],
+        ],
+    )
+    res = run("train", str(src), "-o", str(tmp_path / "m.pclf"), "--scheme", "keep")
+    assert res.exit_code == 1
+    assert "'great_teamz' in row 2" in res.stderr
+
+
+def test_evaluate_json_and_table(labelled_csv, toy_model_path):
+    res = run("evaluate", str(labelled_csv), "--model", str(toy_model_path), "--json")
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    for key in ("macro_f1", "micro_f1", "exact_match", "no_label", "per_label"):
+        assert key in report
+    assert report["per_label"]["digital_tools"]["support"] == 6
+    table = run("evaluate", str(labelled_csv), "--model", str(toy_model_path))
+    assert "macro_f1" in table.stdout and "(no label)" in table.stdout
+
+
+def test_info_and_codebook_commands(toy_model_path):
+    res = run("info")
+    assert res.exit_code == 0 and "keep.v1" in res.stdout and "purpose.v1" in res.stdout
+    card = run("info", str(toy_model_path))
+    assert card.exit_code == 0 and "trained on 8 answers" in card.stdout
+    lst = run("codebook", "list")
+    assert "keep" in lst.stdout and "purpose" in lst.stdout
+    show = run("codebook", "show", "purpose")
+    assert "extended_hours" in show.stdout and "economies_of_scale" in show.stdout
+    bad = run("codebook", "show", "nonsense")
+    assert bad.exit_code == 1 and "Unknown scheme" in bad.stderr
+
+
+def test_damaged_model_is_a_clean_error(tmp_path):
+    bad = tmp_path / "bad.pclf"
+    bad.write_bytes(b"garbage")
+    src = write_csv(tmp_path / "in.csv", ["text"], [["x"]])
+    res = run("score", str(src), "--model", str(bad))
+    assert res.exit_code == 1
+    assert "Cannot load model" in res.stderr and "Traceback" not in res.stderr

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from click.testing import CliRunner
+
+from purposeclf import DataError, score_file
+from purposeclf.cli import cli
+from purposeclf.io import detect_encoding, open_table
+
+
+def _score(tmp_path, src, **kw):
+    out = tmp_path / "out.csv"
+    score_file(src, out, **kw)
+    with out.open(newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+def test_cp1252_export_from_excel_is_detected(tmp_path):
+    src = tmp_path / "excel.csv"
+    src.write_bytes(
+        "text,note\r\nKeep the café huddles – really,£5 “quoted”\r\n".encode("cp1252")
+    )
+    assert detect_encoding(src) == "cp1252"
+    rows = _score(tmp_path, src)
+    assert rows[1][:2] == ["Keep the café huddles – really", "£5 “quoted”"]
+
+
+def test_utf8_bom_and_semicolon_delimiter(tmp_path):
+    src = tmp_path / "bom.csv"
+    src.write_bytes("\ufefftext;id\nvideo consults;007\nn/a;008\n".encode())
+    rows = _score(tmp_path, src)
+    assert rows[0][:2] == ["text", "id"]
+    assert [r[1] for r in rows[1:]] == [
+        "007",
+        "008",
+    ]  # IDs kept exactly, leading zeros too
+
+
+def test_embedded_newlines_quotes_and_empty_cells_keep_every_row(tmp_path):
+    src = tmp_path / "messy.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "text", "date"])
+        w.writerow(["1", 'line one\nline two, with "quotes"', "01/02/2021"])
+        w.writerow(["2", "", "1e5"])
+        w.writerow(["3", "x" * 1_000_000, ""])
+        w.writerow(["4"])  # short row: padded, not dropped
+    rows = _score(tmp_path, src)
+    assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4"]
+    assert rows[1][1] == 'line one\nline two, with "quotes"'
+    assert rows[2][2] == "1e5" and rows[2][3] == ""  # empty answer: no label
+    assert len(rows[3][1]) == 1_000_000
+
+
+def test_duplicate_columns_empty_and_binary_files_are_clear_errors(tmp_path):
+    dup = tmp_path / "dup.csv"
+    dup.write_text("text,text\na,b\n")
+    with pytest.raises(DataError, match="duplicate column names: 'text'"):
+        open_table(dup)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(DataError, match="empty"):
+        open_table(empty)
+    binary = tmp_path / "bin.csv"
+    binary.write_bytes(b"PK\x03\x04\x00\x00binary\x00stuff")
+    res = CliRunner().invoke(cli, ["score", str(binary), "-o", str(tmp_path / "o.csv")])
+    assert res.exit_code == 1 and "binary" in res.stderr
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_failed_run_leaves_no_partial_output(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text('text\nok\n"a","b","c"\n')  # second row has too many cells
+    out = tmp_path / "out.csv"
+    with pytest.raises(DataError, match="line 3"):
+        score_file(src, out)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]
+
+
+def test_output_may_not_replace_input_without_force(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("text\nvideo consults\n")
+    with pytest.raises(DataError, match="--force"):
+        score_file(src, src)
+    score_file(src, src, force=True)
+    assert "keep_labels" in src.read_text()
+
+
+def test_stdout_output_is_clean_csv(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("text\nthe huddle\n")
+    res = CliRunner().invoke(cli, ["score", str(src), "-o", "-", "-v"])
+    assert res.exit_code == 0
+    rows = list(csv.reader(io.StringIO(res.stdout)))
+    assert rows[0][0] == "text" and len(rows) == 2
+    assert "scored" in res.stderr
