@@ -138,3 +138,36 @@ def test_damaged_model_is_a_clean_error(tmp_path):
     res = run("score", str(src), "--model", str(bad))
     assert res.exit_code == 1
     assert "Cannot load model" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_summary_and_review_columns(tmp_path):
+    src = write_csv(tmp_path / "in.csv", ["text"], [
+        ["Evening and weekend appointments at the hub"],
+        ["the DES money, frankly"],
+        ["no idea"],
+    ])
+    out = tmp_path / "out.csv"
+    res = run("score", str(src), "-o", str(out), "--scheme", "purpose",
+              "--summary", "--review-below", "0.9")
+    assert res.exit_code == 0, res.output
+    assert "| extended_hours | 1 | 33.3% |" in res.stdout
+    assert "| camp: economies_of_scale | 2 | 66.7% |" in res.stdout
+    assert "| no label | 1 | 33.3% |" in res.stdout
+    rows = read_out(out.read_text(encoding="utf-8"))
+    assert {r["needs_review"] for r in rows} <= {"yes", "no"}
+
+
+def test_train_on_corpus_style_file_picks_up_builtin_codebook(tmp_path):
+    src = write_csv(tmp_path / "mine.csv", ["id", "text", "labels"], [
+        [str(i), t, lab] for i, (t, lab) in enumerate([
+            ("evening appointments at the hub", "extended_hours"),
+            ("weekend clinics and extended access", "extended_hours"),
+            ("the network DES money", "income_investment"),
+            ("funding and investment for practices", "income_investment"),
+            ("not sure", ""),
+        ] * 3)
+    ])
+    model = tmp_path / "m.pclf"
+    assert run("train", str(src), "-o", str(model)).exit_code == 0
+    card = json.loads(run("info", str(model), "--json").stdout)
+    assert card["scheme"] == "purpose" and len(card["labels"]) == 9

@@ -15,6 +15,18 @@ __all__ = ["train_file"]
 logger = logging.getLogger(__name__)
 
 
+def _matching_builtin(ids: tuple[str, ...]) -> Codebook | None:
+    """The built-in codebook that defines every label found in the data, if any."""
+    from .codebook import builtin_schemes
+
+    for name in builtin_schemes():
+        cb = load_codebook(name)
+        if set(ids) <= set(cb.ids):
+            logger.info("labels match the built-in scheme %r; using its codebook", name)
+            return cb
+    return None
+
+
 def train_file(
     data: str | os.PathLike[str],
     output: str | os.PathLike[str],
@@ -68,8 +80,9 @@ def train_file(
         labels_column=labels_column,
         encoding=encoding,
     )
+    chosen = cb or _matching_builtin(labelled.codebook.ids) or labelled.codebook
     clf = PurposeClassifier(
-        codebook=labelled.codebook, random_state=random_state, **(params or {})
+        codebook=chosen, random_state=random_state, **(params or {})
     )
     clf.fit(labelled.texts, labelled.labels)
     save(
