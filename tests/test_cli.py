@@ -171,3 +171,28 @@ def test_train_on_corpus_style_file_picks_up_builtin_codebook(tmp_path):
     assert run("train", str(src), "-o", str(model)).exit_code == 0
     card = json.loads(run("info", str(model), "--json").stdout)
     assert card["scheme"] == "purpose" and len(card["labels"]) == 9
+
+
+def test_train_with_a_user_codebook_csv(tmp_path):
+    cb = write_csv(tmp_path / "codes.csv", ["id", "name", "camp"], [
+        ["access", "Access to care", "patients"],
+        ["staffing", "Staffing", "workforce"],
+        ["parking", "Parking", "patients"],
+    ])
+    data = write_csv(tmp_path / "d.csv", ["text", "labels"], [
+        ["could not get an appointment", "Access to care"],  # names work as well as ids
+        ["waited weeks to be seen", "access"],
+        ["not enough nurses on the ward", "staffing"],
+        ["short staffed again", "staffing"],
+        ["nowhere to park", "parking"],
+        ["car park full every day", "parking"],
+    ] * 2)
+    model = tmp_path / "m.pclf"
+    res = run("train", str(data), "-o", str(model), "--codebook", str(cb))
+    assert res.exit_code == 0, res.output
+    src = write_csv(tmp_path / "in.csv", ["text"], [["no parking spaces"]])
+    rows = read_out(run("score", str(src), "--model", str(model)).stdout)
+    assert "codes_p_parking" in rows[0] and "codes_camps" in rows[0]
+    bad = write_csv(tmp_path / "bad.csv", ["text", "labels"], [["x", "wifi"]])
+    res = run("train", str(bad), "-o", str(tmp_path / "n.pclf"), "--codebook", str(cb))
+    assert res.exit_code == 1 and "'wifi' in row 1" in res.stderr

@@ -1,0 +1,26 @@
+"""The benchmark scripts run on a tiny slice, so they cannot rot (no timings asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_corpus_cv_quick(tmp_path):
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "corpus_cv.py"), "purpose", "--quick",
+         "--out", str(tmp_path)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    data = json.loads((tmp_path / "corpus_cv_quick.json").read_text())
+    res = data["results"]["purpose"]
+    assert res["n"] == 120
+    assert 0.0 <= res["cv"]["macro_f1"] <= 1.0
+    assert [p["n_train"] for p in res["learning_curve"]] == sorted(
+        p["n_train"] for p in res["learning_curve"]
+    )
+    assert "| learning_innovation |" in (tmp_path / "corpus_cv_quick.md").read_text()
