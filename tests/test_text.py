@@ -3,7 +3,21 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from purposeclf.text import _PUNCT, Tokenizer, _blank_english, normalise
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from purposeclf._tokenizer import RuleTokenizer, export_rules, load_rules
+from purposeclf.text import _PUNCT, Tokenizer, normalise
+
+
+@lru_cache(maxsize=1)
+def _blank_english():
+    import spacy
+
+    return spacy.blank("en")
 
 
 def test_nhs_variants_become_one_form():
@@ -42,3 +56,44 @@ def test_memoised_tokens_equal_spacy_tokens(text):
         if not (_PUNCT.match(t) and t not in ("&", "+")) and t not in ("'s", "'")
     ]
     assert ours == expected
+
+
+def _corpus_texts():
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    for name in ("keep.csv", "purpose.csv"):
+        with (root / name).open(newline="", encoding="utf-8") as fh:
+            yield from (r["text"] for r in csv.DictReader(fh))
+
+
+def test_rule_tokenizer_equals_spacy_on_the_corpus():
+    rt = RuleTokenizer()
+    nlp = _blank_english()
+    n = 0
+    for text in _corpus_texts():
+        for variant in (text, normalise(text)):
+            ours = [t for chunk in variant.split() for t in rt(chunk)]
+            theirs = [t.text for t in nlp.tokenizer(variant) if not t.is_space]
+            assert ours == theirs, variant
+            n += 1
+    assert n > 4000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aeiou'-.,:;!?()[]\"$%&/@#0123456789 xyzAEIOU:)")),
+               max_size=40))
+def test_rule_tokenizer_equals_spacy_on_punctuation_heavy_text(text):
+    rt = RuleTokenizer()
+    ours = [t for chunk in text.split() for t in rt(chunk)]
+    theirs = [t.text for t in _blank_english().tokenizer(text) if not t.is_space]
+    assert ours == theirs
+
+
+def test_shipped_rules_are_those_of_the_installed_spacy():
+    import spacy
+
+    shipped = load_rules()
+    if shipped["spacy_version"].split(".")[:2] != spacy.__version__.split(".")[:2]:
+        pytest.skip("rules were exported from another spaCy minor version")
+    current = export_rules()
+    for key in ("prefix", "suffix", "infix", "url_match", "rules"):
+        assert shipped[key] == current[key], f"regenerate: python -m purposeclf._tokenizer ({key})"

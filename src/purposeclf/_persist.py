@@ -209,6 +209,9 @@ def save(
                 buf = io.BytesIO()
                 np.lib.format.write_array(buf, arrays[k], allow_pickle=False)
                 _write_member(zf, f"{k}.npy", buf.getvalue())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a model is a normal file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

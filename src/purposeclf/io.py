@@ -258,6 +258,9 @@ class AtomicWriter:
         self.handle.close()
         assert self._tmp is not None
         if exc_type is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(self._tmp, 0o666 & ~umask)
             os.replace(self._tmp, self.target)
         else:
             with contextlib.suppress(OSError):

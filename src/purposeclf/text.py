@@ -2,9 +2,11 @@
 
 Answers are normalised (Unicode, quotes, case, NHS abbreviations and spelling
 variants), split on whitespace, and each whitespace-delimited chunk is tokenised
-by spaCy's blank English tokenizer. spaCy's tokenizer works chunk by chunk, so
-memoising its output per chunk gives exactly spaCy's tokens at a fraction of the
-cost on large files, where the same words recur.
+with the rules of spaCy's blank English tokenizer (see :mod:`purposeclf._tokenizer`,
+which gives exactly spaCy's tokens without importing spaCy) and lemmatised with
+spaCy's English lookup table (``spacy-lookups-data``). Tokenisation works chunk
+by chunk, so its output is memoised per chunk: on large files, where the same
+words recur, most chunks cost one dictionary look-up.
 
 Examples
 --------
@@ -144,7 +146,7 @@ class Tokenizer:
         self._lemmas = lemmas
         self._max_cache = max_cache
         self._cache: dict[str, tuple[tuple[str, str], ...]] = {}
-        self._spacy_tok: Callable[[str], Any] | None = None
+        self._rule_tok: Callable[[str], list[str]] | None = None
 
     @property
     def lemmas(self) -> dict[str, str]:
@@ -153,12 +155,11 @@ class Tokenizer:
         return self._lemmas
 
     def _tokenize_chunk(self, chunk: str) -> tuple[tuple[str, str], ...]:
-        if self._spacy_tok is None:
-            self._spacy_tok = _blank_english().tokenizer
+        if self._rule_tok is None:
+            self._rule_tok = _rule_tokenizer()
         lemmas = self.lemmas
         out = []
-        for tok in self._spacy_tok(chunk):
-            t = tok.text
+        for t in self._rule_tok(chunk):
             if _PUNCT.match(t) and t not in ("&", "+"):
                 continue
             if t in ("'s", "'"):
@@ -181,22 +182,22 @@ class Tokenizer:
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        state["_spacy_tok"] = None
+        state["_rule_tok"] = None
         state["_cache"] = {}
         return state
 
 
-_BLANK: Any = None
+_RULE_TOK: Any = None
 _LEMMA_TABLE: dict[str, str] | None = None
 
 
-def _blank_english() -> Any:
-    global _BLANK
-    if _BLANK is None:
-        import spacy
+def _rule_tokenizer() -> Callable[[str], list[str]]:
+    global _RULE_TOK
+    if _RULE_TOK is None:
+        from ._tokenizer import RuleTokenizer
 
-        _BLANK = spacy.blank("en")
-    return _BLANK
+        _RULE_TOK = RuleTokenizer()
+    return _RULE_TOK  # type: ignore[no-any-return]
 
 
 def english_lemma_table() -> dict[str, str]:
