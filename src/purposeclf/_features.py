@@ -114,60 +114,99 @@ class TextFeaturizer:
         self._word_index = {t: i for i, t in enumerate(self.word_terms_)}
         self._char_index = {t: i for i, t in enumerate(self.char_terms_)}
         self._tok = Tokenizer(self.lemmas_)
-        self._char_cache: dict[str, list[int]] = {}
+        self._chunk_cache: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        # Bigrams are looked up by the pair of their unigrams' indices, with
+        # numpy, for the whole batch at once.
+        n_w = len(self.word_terms_)
+        keys, feats = [], []
+        lo, hi = self.word_ngrams
+        if lo <= 2 <= hi:
+            for term, j in self._word_index.items():
+                a, sep, b = term.partition(" ")
+                if sep:
+                    ia, ib = self._word_index.get(a), self._word_index.get(b)
+                    if ia is not None and ib is not None:
+                        keys.append(ia * n_w + ib)
+                        feats.append(j)
+        order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
+        self._bigram_keys = np.asarray(keys, dtype=np.int64)[order]
+        self._bigram_feats = np.asarray(feats, dtype=np.int64)[order]
+        self._use_unigrams = lo <= 1
 
     @property
     def n_features_(self) -> int:
         return len(self.word_terms_) + len(self.char_terms_)
 
+    def _chunk_features(self, chunk: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Unigram indices (-1 when unknown) and character n-gram indices of a chunk."""
+        widx = self._word_index
+        cidx = self._char_index
+        pairs = self._tok._tokenize_chunk(chunk)
+        uni = tuple(widx.get(lem, -1) for _, lem in pairs)
+        chars: tuple[int, ...] = ()
+        if self.char_ngrams and cidx:
+            lo, hi = self.char_ngrams
+            chars = tuple(
+                cidx[g] for s, _ in pairs for g in _char_ngrams(s, lo, hi) if g in cidx
+            )
+        return uni, chars
+
     # -- transforming -------------------------------------------------------
     def transform(self, texts: Sequence[object]) -> sp.csr_matrix:
         """TF-IDF matrix of shape (n_texts, n_features), rows L2-normalised per block."""
-        widx = self._word_index
-        cidx = self._char_index
-        ccache = self._char_cache
-        use_chars = bool(self.char_ngrams) and bool(cidx)
-        lo, hi = self.char_ngrams or (0, 0)
-        w_ind: list[int] = []
-        w_ptr = [0]
-        c_ind: list[int] = []
-        c_ptr = [0]
+        cache = self._chunk_cache
+        uni: list[int] = []
+        chars: list[int] = []
+        n_uni: list[int] = []
+        n_chr: list[int] = []
         for text in texts:
-            surf, lem = self._analyse(self._tok, text)
-            for term in self._word_terms(lem):
-                j = widx.get(term)
-                if j is not None:
-                    w_ind.append(j)
-            w_ptr.append(len(w_ind))
-            if use_chars:
-                for s in surf:
-                    ids = ccache.get(s)
-                    if ids is None:
-                        if len(ccache) > 500_000:
-                            ccache.clear()
-                        ids = ccache[s] = [
-                            cidx[g] for g in _char_ngrams(s, lo, hi) if g in cidx
-                        ]
-                    c_ind.extend(ids)
-                c_ptr.append(len(c_ind))
-        n = len(w_ptr) - 1
-        blocks = [self._block(w_ind, w_ptr, n, self.word_idf_, 1.0)]
-        if self.char_ngrams:
-            if not use_chars:
-                c_ptr = [0] * (n + 1)
-            blocks.append(
-                self._block(c_ind, c_ptr, n, self.char_idf_, self.char_weight)
+            u0, c0 = len(uni), len(chars)
+            for chunk in normalise(as_text(text)).split():
+                hit = cache.get(chunk)
+                if hit is None:
+                    if len(cache) > 200_000:
+                        cache.clear()
+                    hit = cache[chunk] = self._chunk_features(chunk)
+                uni.extend(hit[0])
+                chars.extend(hit[1])
+            n_uni.append(len(uni) - u0)
+            n_chr.append(len(chars) - c0)
+        n = len(n_uni)
+        U = np.asarray(uni, dtype=np.int64)
+        doc = np.repeat(np.arange(n, dtype=np.int64), n_uni)
+        known = U >= 0
+        rows = [doc[known]] if self._use_unigrams else []
+        cols = [U[known]] if self._use_unigrams else []
+        if len(self._bigram_keys) and len(U) > 1:
+            a, b = U[:-1], U[1:]
+            ok = (a >= 0) & (b >= 0) & (doc[:-1] == doc[1:])
+            keys = a[ok] * len(self.word_terms_) + b[ok]
+            pos = np.searchsorted(self._bigram_keys, keys)
+            pos[pos >= len(self._bigram_keys)] = 0
+            found = self._bigram_keys[pos] == keys
+            rows.append(doc[:-1][ok][found])
+            cols.append(self._bigram_feats[pos[found]])
+        blocks = [
+            self._block(
+                np.concatenate(rows) if rows else np.zeros(0, np.int64),
+                np.concatenate(cols) if cols else np.zeros(0, np.int64),
+                n,
+                self.word_idf_,
+                1.0,
             )
+        ]
+        if self.char_ngrams:
+            crow = np.repeat(np.arange(n, dtype=np.int64), n_chr)
+            ccol = np.asarray(chars, dtype=np.int64)
+            blocks.append(self._block(crow, ccol, n, self.char_idf_, self.char_weight))
         return sp.hstack(blocks, format="csr")
 
     @staticmethod
     def _block(
-        indices: list[int], indptr: list[int], n: int, idf: np.ndarray, weight: float
+        rows: np.ndarray, cols: np.ndarray, n: int, idf: np.ndarray, weight: float
     ) -> sp.csr_matrix:
-        ind = np.asarray(indices, dtype=np.int32)
-        ptr = np.asarray(indptr, dtype=np.int64)
-        data = np.ones(len(ind), dtype=np.float32)
-        m = sp.csr_matrix((data, ind, ptr), shape=(n, len(idf)))
+        data = np.ones(len(rows), dtype=np.float32)
+        m = sp.coo_matrix((data, (rows, cols)), shape=(n, len(idf))).tocsr()
         m.sum_duplicates()
         # sublinear tf, idf weighting, L2 normalisation
         np.log(m.data, out=m.data)

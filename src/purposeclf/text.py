@@ -10,11 +10,11 @@ words recur, most chunks cost one dictionary look-up.
 
 Examples
 --------
->>> from purposeclf.text import normalise
+>>> from purposeclf.text import Tokenizer, normalise
 >>> normalise("Kept the E-Consult & A and E triage; pts LOVED it")
-'kept the econsult & a&e triage; patients loved it'
->>> normalise("LA and DNs")
-'local authority and district nurses'
+'Kept the econsult & a&e triage; pts LOVED it'
+>>> [s for s, lemma in Tokenizer().tokens(normalise("pts LOVED the LA's huddles"))]
+['patients', 'loved', 'the', 'local', 'authority', 'huddles']
 """
 
 from __future__ import annotations
@@ -25,59 +25,71 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["normalise", "Tokenizer", "as_text"]
+__all__ = ["normalise", "map_token", "Tokenizer", "as_text"]
 
-# Case-sensitive abbreviations: only the upper-case form is the abbreviation
-# ("LA" is a local authority, "la" is not).
-_CASED = [
-    (r"\bLAs\b", "local authorities"),
-    (r"\bLA\b", "local authority"),
-    (r"\bDNs\b", "district nurses"),
-    (r"\bDN\b", "district nurse"),
-    (r"\bIT\b", "it_systems"),
-    (r"\bI\.?T\.? systems\b", "it_systems"),
-    (r"\bE\.?A\.?\b", "extended access"),
-    (r"\bIEA\b", "extended access"),
-    (r"\bEH\b", "extended hours"),
-    (r"\bSW\b", "social worker"),
-]
-
-# Case-insensitive variants, applied after lower-casing.
-_VARIANTS = [
+# Multi-word spellings of one thing, made one token (case-insensitive).
+_MULTI = [
     (r"\be[\s-]?consult(?:ation)?s?\b", "econsult"),
     (r"\ba\s?(?:&|and|\+|n)\s?e\b", "a&e"),
     (r"\btele[\s-]?triage\b", "telephone triage"),
     (r"\btel(?:ephone)?\s?consult(?:ation)?s?\b", "telephone consultation"),
     (r"\bvideo[\s-]?consult(?:ation)?s?\b", "video consultation"),
     (r"\bms[\s-]?teams\b", "teams"),
-    (
-        r"\b(?:gp|pcn|ccg|ics|mdt|anp|hca|dn)'?s\b",
-        lambda m: m.group(0).rstrip("s").rstrip("'"),
-    ),
-    (r"\bpts\b", "patients"),
-    (r"\bpt\b", "patient"),
-    (r"\bdrs\b", "doctors"),
-    (r"\bdr\b", "doctor"),
-    (r"\bmgmt\b|\bmgt\b", "management"),
-    (r"\bwfh\b", "work from home"),
-    (r"\bw/?c\b(?=\s+(?:home|from))", "work"),
-    (r"\bcovid[\s-]?(?:19)?\b", "covid"),
-    (r"\bd2a\b", "discharge to assess"),
-    (r"\bsplws?\b|\bslws?\b", "social prescribing link worker"),
-    (r"\bfcps?\b", "first contact physio"),
-    (r"\bqi\b", "quality improvement"),
-    (r"\booh\b", "out of hours"),
-    (r"\bicb\b", "ics"),
-    (r"\bthx\b|\bthanx\b", "thanks"),
-    (r"\bw/e\b|\bwkend\b", "weekend"),
-    (r"\borganization", "organisation"),
-    (r"\bprioritiz", "prioritis"),
-    (r"\bcolour", "color"),
-    (r"&amp;", "&"),
+    (r"\bcovid[\s-]?19\b", "covid"),
+    (r"\bw/e\b", "weekend"),
 ]
+_MULTI_RE = re.compile("|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(_MULTI)), re.I)
+_MULTI_REPL = [r for _, r in _MULTI]
 
-_CASED_RE = [(re.compile(p), r) for p, r in _CASED]
-_VARIANTS_RE = [(re.compile(p), r) for p, r in _VARIANTS]
+# Upper-case abbreviations: only the upper-case token is the abbreviation
+# ("LA" is a local authority, "la" is not).
+_CASED_TOKENS = {
+    "LA": "local authority",
+    "LAs": "local authorities",
+    "DN": "district nurse",
+    "DNs": "district nurses",
+    "IT": "it_systems",
+    "EA": "extended access",
+    "E.A.": "extended access",
+    "IEA": "extended access",
+    "EH": "extended hours",
+    "SW": "social worker",
+}
+
+# Lower-case tokens written several ways, made one form.
+_WORDS = {
+    "pts": "patients",
+    "pt": "patient",
+    "drs": "doctors",
+    "dr": "doctor",
+    "mgmt": "management",
+    "mgt": "management",
+    "wfh": "work from home",
+    "d2a": "discharge to assess",
+    "splw": "social prescribing link worker",
+    "splws": "social prescribing link workers",
+    "slw": "social prescribing link worker",
+    "slws": "social prescribing link workers",
+    "fcp": "first contact physio",
+    "fcps": "first contact physios",
+    "qi": "quality improvement",
+    "ooh": "out of hours",
+    "icb": "ics",
+    "thx": "thanks",
+    "thanx": "thanks",
+    "wkend": "weekend",
+    "covid19": "covid",
+    "covid-19": "covid",
+    "gps": "gp",
+    "pcns": "pcn",
+    "ccgs": "ccg",
+    "mdts": "mdt",
+    "anps": "anp",
+    "hcas": "hca",
+    "econsults": "econsult",
+}
+_IZ = re.compile(r"(organi|prioriti|recogni|reali|speciali|utili|mobili)z")
+
 _QUOTES = str.maketrans(
     {
         "\u2018": "'",
@@ -105,23 +117,38 @@ def as_text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def _multi(m: re.Match[str]) -> str:
+    return _MULTI_REPL[int(m.lastgroup[1:])]  # type: ignore[index]
+
+
 def normalise(text: str) -> str:
-    """Normalise one answer for feature extraction.
+    """Text-level normalisation of one answer.
 
     NFKC, typographic quotes and dashes made plain, control characters removed,
-    upper-case abbreviations expanded, lower-cased, and spelling variants of
-    NHS terms (e-consult, A&E, tele-triage, SPLW, D2A, ...) made one form.
+    and multi-word spellings of NHS terms (e-consult, A and E, tele-triage,
+    video consult, MS Teams, Covid 19) made one form. Case is kept: upper-case
+    abbreviations (LA, DN) are expanded per token by :class:`Tokenizer`.
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = _CONTROL.sub(" ", text)
-    for pattern, repl in _CASED_RE:
-        text = pattern.sub(repl, text)
-    text = text.lower()
-    for pattern, repl in _VARIANTS_RE:
-        text = pattern.sub(repl, text)  # type: ignore[arg-type]
-    return text
+    return _MULTI_RE.sub(_multi, text)
+
+
+def map_token(token: str) -> list[str]:
+    """Lower-case word(s) for one token: abbreviations expanded, variants unified."""
+    cased = _CASED_TOKENS.get(token)
+    if cased is not None:
+        return cased.split()
+    low = token.lower()
+    word = _WORDS.get(low)
+    if word is not None:
+        return word.split()
+    if "iz" in low:
+        low = _IZ.sub(r"\1s", low)
+    return [low]
 
 
 _PUNCT = re.compile(r"^[\W_]+$")
@@ -141,7 +168,7 @@ class Tokenizer:
     """
 
     def __init__(
-        self, lemmas: dict[str, str] | None = None, *, max_cache: int = 500_000
+        self, lemmas: dict[str, str] | None = None, *, max_cache: int = 200_000
     ):
         self._lemmas = lemmas
         self._max_cache = max_cache
@@ -159,16 +186,21 @@ class Tokenizer:
             self._rule_tok = _rule_tokenizer()
         lemmas = self.lemmas
         out = []
-        for t in self._rule_tok(chunk):
-            if _PUNCT.match(t) and t not in ("&", "+"):
+        for tok in self._rule_tok(chunk):
+            if _PUNCT.match(tok) and tok not in ("&", "+"):
                 continue
-            if t in ("'s", "'"):
-                continue
-            out.append((t, lemmas.get(t, t)))
+            for t in map_token(tok):
+                if t in ("'s", "'"):
+                    continue
+                out.append((t, lemmas.get(t, t)))
         return tuple(out)
 
     def tokens(self, normalised: str) -> list[tuple[str, str]]:
-        """(surface, lemma) pairs of an already normalised text."""
+        """(surface, lemma) pairs of a text already passed through :func:`normalise`.
+
+        Surfaces are lower-cased with abbreviations expanded; punctuation-only
+        tokens and the possessive ``'s`` are dropped.
+        """
         cache = self._cache
         out: list[tuple[str, str]] = []
         for chunk in normalised.split():
