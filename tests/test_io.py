@@ -98,3 +98,69 @@ def test_stdout_output_is_clean_csv(tmp_path):
     rows = list(csv.reader(io.StringIO(res.stdout)))
     assert rows[0][0] == "text" and len(rows) == 2
     assert "scored" in res.stderr
+
+
+def test_xlsx_in_xlsx_and_csv_out_keep_cells(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ID", "Date", "Answer"])
+    ws.append([1001, dt.datetime(2021, 3, 4), "Telephone triage first - keep it"])
+    ws.append([1002, None, None])
+    wb.save(tmp_path / "in.xlsx")
+    out = tmp_path / "out.xlsx"
+    score_file(tmp_path / "in.xlsx", out, text_column="Answer")
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("ID", "Date", "Answer", "keep_labels")
+    assert rows[1][:4] == (1001, dt.datetime(2021, 3, 4), "Telephone triage first - keep it",
+                           "digital_tools")
+    assert isinstance(rows[1][5], float)
+    assert rows[2][0] == 1002 and not rows[2][3]
+    as_csv = _score(tmp_path, tmp_path / "in.xlsx", text_column="Answer")
+    assert as_csv[1][:3] == ["1001", "2021-03-04", "Telephone triage first - keep it"]
+
+
+def test_jsonl_in_and_out(tmp_path):
+    import json
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 7, "text": "the morning huddle", "meta": {"a": 1}}\n\n'
+                   '{"id": 8, "text": null}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    score_file(src, out)
+    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in recs] == [7, 8]
+    assert recs[0]["meta"] == {"a": 1}
+    assert recs[0]["keep_labels"] == "great_teams"
+    assert isinstance(recs[0]["keep_p_great_teams"], float)
+    assert recs[1]["keep_labels"] == ""
+
+
+def test_formula_like_text_is_never_a_formula(tmp_path):
+    import openpyxl
+
+    src = tmp_path / "in.csv"
+    src.write_text('text\n"=HYPERLINK(""http://x"")"\n@SUM(A1)\n', encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    score_file(src, out)
+    ws = openpyxl.load_workbook(out).active
+    assert ws["A2"].value == '=HYPERLINK("http://x")' and ws["A2"].data_type == "s"
+    assert ws["A3"].data_type == "s"
+    safe = tmp_path / "safe.csv"
+    score_file(src, safe, excel_safe=True)
+    rows = list(csv.reader(io.StringIO(safe.read_text(encoding="utf-8"))))
+    assert rows[1][0] == "'=HYPERLINK(\"http://x\")" and rows[2][0] == "'@SUM(A1)"
+    plain = _score(tmp_path, src)
+    assert plain[1][0] == '=HYPERLINK("http://x")'  # unchanged without --excel-safe
+
+
+def test_tsv_output_and_utf16_input(tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_bytes("text\tn\nvideo clinics\t1\n".encode("utf-16"))
+    out = tmp_path / "out.tsv"
+    score_file(src, out)
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[0][:3] == ["text", "n", "keep_labels"] and rows[1][2] == "digital_tools"

@@ -156,6 +156,9 @@ def _model_spec(scheme: str | None, model: Path | None) -> str | Path:
     help="Input encoding (default: detected; utf-8, cp1252 ...).",
 )
 @click.option("--delimiter", default=None, help="Input delimiter (default: sniffed).")
+@click.option("--sheet", default=None, help="Worksheet of an XLSX input (default: the first).")
+@click.option("--excel-safe", is_flag=True,
+              help="In CSV output, quote cells starting with = + - @ so Excel shows them as text.")
 @click.option(
     "--review-below",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
@@ -178,15 +181,18 @@ def score(
     text_column: str,
     encoding: str | None,
     delimiter: str | None,
+    sheet: str | None,
+    excel_safe: bool,
     review_below: float | None,
     summary: bool,
     force: bool,
 ) -> None:
-    """Label every answer in INPUT (CSV or TSV).
+    """Label every answer in INPUT (CSV, TSV, XLSX or JSON Lines).
 
     Writes every input row, in order and unchanged, plus <scheme>_labels
     (label ids joined by ';', empty when none), <scheme>_camps for schemes with
-    camps, and one <scheme>_p_<label> probability column per label.
+    camps, and one <scheme>_p_<label> probability column per label. The output
+    format follows -o's extension (.csv, .tsv, .xlsx, .jsonl); stdout is CSV.
     """
     from .scoring import score_file
 
@@ -204,6 +210,8 @@ def score(
         text_column=text_column,
         encoding=encoding,
         delimiter=delimiter,
+        sheet=sheet,
+        excel_safe=excel_safe,
         review_below=review_below,
         force=force,
         progress=progress,

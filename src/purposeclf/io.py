@@ -15,14 +15,23 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from .exceptions import DataError
 
-__all__ = ["detect_encoding", "TableReader", "open_table", "AtomicWriter", "write_rows"]
+__all__ = [
+    "detect_encoding",
+    "TableReader",
+    "open_table",
+    "AtomicWriter",
+    "write_rows",
+    "TableSink",
+    "open_sink",
+    "output_format",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +96,7 @@ class TableReader:
     encoding: str
     delimiter: str
     _handle: IO[str] | None = None
+    kind: str = "csv"
 
     def close(self) -> None:
         if self._handle is not None:
@@ -118,17 +128,21 @@ def open_table(
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> TableReader:
-    """Open a delimited text export for streaming.
+    """Open a survey export for streaming: CSV, TSV, XLSX or JSON Lines.
 
     Parameters
     ----------
     path : str or Path
-        CSV or TSV file.
+        The file. ``.xlsx``/``.xlsm`` is read as a workbook, ``.jsonl``/``.ndjson``
+        as JSON Lines, anything else as delimited text.
     encoding : str, default=None
-        Detected when not given (see :func:`detect_encoding`).
+        Text encoding; detected when not given (see :func:`detect_encoding`).
     delimiter : str, default=None
         Sniffed from the header line when not given (comma, semicolon, tab, pipe).
+    sheet : str, default=None
+        Worksheet of a workbook (default: the first).
     """
     path = Path(path)
     if not path.is_file():
@@ -137,6 +151,11 @@ def open_table(
         head = fh.read(_SNIFF_BYTES)
     if not head.strip():
         raise DataError(f"{path} is empty: there is no header row and no answers.")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm") or (head.startswith(b"PK\x03\x04") and b"xl/" in head):
+        return _open_xlsx(path, sheet)
+    if suffix in (".jsonl", ".ndjson"):
+        return _open_jsonl(path, encoding)
     enc = encoding or detect_encoding(path)
     _check_not_binary(path, head, enc)
     try:
@@ -166,6 +185,140 @@ def open_table(
     return TableReader(
         path, header, _rows(reader, len(header), path, enc), enc, delim, handle
     )
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> TableReader:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise DataError("Reading .xlsx files needs openpyxl: pip install openpyxl") from None
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise DataError(f"{path} cannot be read as an Excel workbook ({exc}).") from None
+    try:
+        if sheet is not None:
+            if sheet not in wb.sheetnames:
+                raise DataError(
+                    f"{path} has no sheet {sheet!r}. Sheets: "
+                    + ", ".join(repr(n) for n in wb.sheetnames)
+                )
+            ws = wb[sheet]
+        else:
+            ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        first = next(it, None)
+        if first is None:
+            raise DataError(f"{path}: the sheet {ws.title!r} is empty.")
+        header = [_cell_str(c) for c in first]
+        while header and header[-1] == "":
+            header.pop()
+        if not header:
+            raise DataError(f"{path}: the first row of sheet {ws.title!r} has no column names.")
+        _check_header(header, path)
+    except BaseException:
+        wb.close()
+        raise
+    width = len(header)
+
+    def rows() -> Iterator[list[Any]]:
+        try:
+            for r in it:
+                row = list(r[:width])
+                if len(row) < width:
+                    row += [None] * (width - len(row))
+                if any(c not in (None, "") for c in r[width:]):
+                    raise DataError(
+                        f"{path}: a row has values beyond the last named column; "
+                        "give every column a name in the first row."
+                    )
+                yield row
+        finally:
+            wb.close()
+
+    return TableReader(path, header, rows(), "xlsx", "", wb, kind="xlsx")  # type: ignore[arg-type]
+
+
+def _open_jsonl(path: Path, encoding: str | None) -> TableReader:
+    import json
+
+    enc = encoding or detect_encoding(path)
+    handle = path.open("r", encoding=enc, errors="strict")
+    header: list[str] = []
+    buffered: list[dict[str, Any]] = []
+    line_no = 0
+
+    def parse(line: str, n: int) -> dict[str, Any] | None:
+        if not line.strip():
+            return None
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path}, line {n}: not valid JSON ({exc.msg}).") from None
+        if not isinstance(obj, dict):
+            raise DataError(f"{path}, line {n}: expected a JSON object per line.")
+        return obj
+
+    try:
+        for line in handle:
+            line_no += 1
+            obj = parse(line, line_no)
+            if obj is not None:
+                header = [str(k) for k in obj]
+                buffered.append(obj)
+                break
+    except BaseException:
+        handle.close()
+        raise
+    if not buffered:
+        handle.close()
+        raise DataError(f"{path} has no JSON objects.")
+
+    def rows() -> Iterator[list[Any]]:
+        n = line_no
+        try:
+            yield [buffered[0].get(k) for k in header]
+            for line in handle:
+                n += 1
+                obj = parse(line, n)
+                if obj is None:
+                    continue
+                extra = [k for k in obj if k not in header]
+                if extra:
+                    raise DataError(
+                        f"{path}, line {n}: keys {extra} are not in the first record; "
+                        "every record must have the same keys."
+                    )
+                yield [obj.get(k) for k in header]
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{path} cannot be read as {enc}: {exc.reason}.") from None
+        finally:
+            handle.close()
+
+    return TableReader(path, header, rows(), enc, "", handle, kind="jsonl")
+
+
+def _cell_str(value: Any) -> str:
+    """A workbook or JSON cell as text, the way a person would read it."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def _check_header(header: Sequence[str], path: Path) -> None:
@@ -275,3 +428,126 @@ def write_rows(
         w = csv.writer(fh)
         w.writerow(header)
         w.writerows(rows)
+
+
+# ---------------------------------------------------------------- writers
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def output_format(path: str | os.PathLike[str] | None) -> str:
+    """'csv', 'tsv', 'xlsx' or 'jsonl', from the output file's extension."""
+    if path in (None, "-"):
+        return "csv"
+    suffix = Path(path).suffix.lower()  # type: ignore[arg-type]
+    return {".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "tsv"}.get(
+        suffix, "csv"
+    )
+
+
+class TableSink:
+    """Writes a header and rows in one format; typed cells where the format has types.
+
+    ``numeric`` names the columns written as numbers in XLSX and JSON Lines
+    (probabilities); in CSV everything is text.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None,
+        header: Sequence[str],
+        *,
+        fmt: str | None = None,
+        numeric: Sequence[str] = (),
+        excel_safe: bool = False,
+    ) -> None:
+        self.path = path
+        self.fmt = fmt or output_format(path)
+        self.header = list(header)
+        self.excel_safe = excel_safe
+        num = set(numeric)
+        self._numeric = [i for i, h in enumerate(self.header) if h in num]
+        self._ctx: Any = None
+        self._tmp: str | None = None
+
+    def __enter__(self) -> TableSink:
+        if self.fmt == "xlsx":
+            if self.path in (None, "-"):
+                raise DataError("XLSX output needs a file name (-o results.xlsx).")
+            import openpyxl
+
+            target = Path(self.path)  # type: ignore[arg-type]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+            )
+            os.close(fd)
+            self._wb = openpyxl.Workbook(write_only=True)
+            self._ws = self._wb.create_sheet("scored")
+            self._ws.append(self.header)
+            return self
+        self._ctx = AtomicWriter(self.path)
+        fh = self._ctx.__enter__()
+        self._fh = fh
+        if self.fmt in ("csv", "tsv"):
+            self._csv = csv.writer(fh, delimiter="\t" if self.fmt == "tsv" else ",")
+            self._csv.writerow(self.header)
+        return self
+
+    def write(self, rows: Iterable[list[Any]]) -> None:
+        if self.fmt in ("csv", "tsv"):
+            if self.excel_safe:
+                rows = ([_defuse(_cell_str(c)) for c in r] for r in rows)
+            else:
+                rows = ([c if isinstance(c, str) else _cell_str(c) for c in r] for r in rows)
+            self._csv.writerows(rows)
+            return
+        rows = list(rows)
+        for r in rows:
+            for i in self._numeric:
+                r[i] = float(r[i]) if r[i] != "" else None
+        if self.fmt == "jsonl":
+            import json
+
+            h = self.header
+            self._fh.write(
+                "".join(
+                    json.dumps(dict(zip(h, r)), ensure_ascii=False, default=_cell_str) + "\n"
+                    for r in rows
+                )
+            )
+            return
+        from openpyxl.cell import WriteOnlyCell
+
+        for r in rows:
+            out = []
+            for c in r:
+                if isinstance(c, str) and c.startswith(_FORMULA_START):
+                    cell = WriteOnlyCell(self._ws, value=c)
+                    cell.data_type = "s"  # text, never a formula
+                    out.append(cell)
+                else:
+                    out.append(c)
+            self._ws.append(out)
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self.fmt == "xlsx":
+            assert self._tmp is not None
+            try:
+                if exc_type is None:
+                    self._wb.save(self._tmp)
+                    os.replace(self._tmp, self.path)  # type: ignore[arg-type]
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(self._tmp)
+            return
+        self._ctx.__exit__(exc_type, exc, tb)
+
+
+def _defuse(value: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula with a quote."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def open_sink(path: str | os.PathLike[str] | None, header: Sequence[str], **kw: Any) -> TableSink:
+    """A :class:`TableSink` for ``path`` (format from its extension)."""
+    return TableSink(path, header, **kw)

@@ -11,7 +11,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
 import time
@@ -25,7 +24,7 @@ import numpy as np
 
 from ._persist import ModelBundle, load_model
 from .exceptions import ColumnNotFoundError, DataError
-from .io import AtomicWriter, open_table
+from .io import open_sink, open_table
 from .text import as_text
 
 __all__ = ["Scorer", "ScoreSummary", "score_texts", "score_file", "get_scorer"]
@@ -217,12 +216,17 @@ def score_file(
     text_column: str = "text",
     encoding: str | None = None,
     delimiter: str | None = None,
+    sheet: str | None = None,
+    excel_safe: bool = False,
     chunk_size: int = 20_000,
     review_below: float | None = None,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ScoreSummary:
-    """Score every row of a CSV/TSV export and write it back with label columns.
+    """Score every row of an export (CSV, TSV, XLSX, JSON Lines) and write it back.
+
+    The output format follows the output file's extension (``.csv``, ``.tsv``,
+    ``.xlsx``, ``.jsonl``); standard output is CSV.
 
     Every input row is written, in input order, with every input cell unchanged,
     followed by ``<scheme>_labels`` (label ids joined by ``;``), ``<scheme>_camps``
@@ -242,6 +246,12 @@ def score_file(
         Column holding the answers.
     encoding, delimiter : str, default=None
         Detected when not given.
+    sheet : str, default=None
+        Worksheet of an XLSX input (default: the first).
+    excel_safe : bool, default=False
+        In CSV output, prefix cells starting with ``=``, ``+``, ``-`` or ``@``
+        with ``'`` so spreadsheets do not run them as formulas (XLSX output is
+        always safe: such cells are written as text).
     chunk_size : int, default=20_000
         Rows scored at a time; memory stays flat whatever the file size.
     review_below : float, default=None
@@ -270,7 +280,7 @@ def score_file(
             )
     scorer = get_scorer(model, review_below=review_below)
     summary = ScoreSummary(scorer.scheme, scorer.codebook.ids, scorer.codebook.camp_ids)
-    with open_table(in_path, encoding=encoding, delimiter=delimiter) as table:
+    with open_table(in_path, encoding=encoding, delimiter=delimiter, sheet=sheet) as table:
         header = table.header
         if text_column not in header:
             raise ColumnNotFoundError(text_column, header, source=str(in_path))
@@ -283,19 +293,16 @@ def score_file(
             )
         keep_idx = [i for i, c in enumerate(header) if c not in set(new_cols)]
         out_header = [header[i] for i in keep_idx] + new_cols
-        with AtomicWriter(output) as fh:
-            writer = csv.writer(fh)
-            writer.writerow(out_header)
+        numeric = [c for c in new_cols if c.startswith(f"{scorer.scheme}_p_")]
+        with open_sink(output, out_header, numeric=numeric, excel_safe=excel_safe) as sink:
             for chunk in _chunks(table.rows, chunk_size):
-                texts = [r[ti] for r in chunk]
+                texts = [as_text(r[ti]) for r in chunk]
                 proba, decided = scorer.score_texts(texts)
                 new_cells = scorer.format_rows(proba, decided)
                 if replace:
-                    writer.writerows(
-                        [r[i] for i in keep_idx] + c for r, c in zip(chunk, new_cells, strict=False)
-                    )
+                    sink.write([r[i] for i in keep_idx] + c for r, c in zip(chunk, new_cells))
                 else:
-                    writer.writerows(r + c for r, c in zip(chunk, new_cells, strict=False))
+                    sink.write(r + c for r, c in zip(chunk, new_cells))
                 _update_summary(summary, scorer, texts, decided, new_cells)
                 if progress is not None:
                     progress(summary.n_rows)
