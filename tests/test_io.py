@@ -164,3 +164,46 @@ def test_tsv_output_and_utf16_input(tmp_path):
     score_file(src, out)
     rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows[0][:3] == ["text", "n", "keep_labels"] and rows[1][2] == "digital_tools"
+
+
+def test_jobs_give_identical_output(tmp_path):
+    src = tmp_path / "in.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "text"])
+        answers = ["video consults", "the huddle", "", "free food for staff", "n/a"]
+        for i in range(500):
+            w.writerow([i, f"{answers[i % 5]} {i % 7}"])
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    score_file(src, one, chunk_size=64)
+    score_file(src, two, chunk_size=64, jobs=2)
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_score_frame_keeps_index_and_columns():
+    import pandas as pd
+
+    from purposeclf import score_frame
+
+    df = pd.DataFrame({"Answer": ["the daily huddle", None, "video consults"], "n": [1, 2, 3]},
+                      index=["a", "b", "c"])
+    out = score_frame(df, text_column="Answer")
+    assert list(out.index) == ["a", "b", "c"]
+    assert list(out.columns[:2]) == ["Answer", "n"]
+    assert out.loc["a", "keep_labels"] == "great_teams" and out.loc["b", "keep_labels"] == ""
+    assert out["keep_p_digital_tools"].dtype == float
+    with pytest.raises(DataError, match="Column 'text' not found"):
+        score_frame(df)
+
+
+def test_summary_out_csv_and_markdown(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("text\nthe huddle\nn/a\n")
+    for name in ("s.csv", "s.md"):
+        res = CliRunner().invoke(cli, ["score", str(src), "-o", str(tmp_path / "o.csv"),
+                                       "--summary-out", str(tmp_path / name)])
+        assert res.exit_code == 0, res.output
+    rows = list(csv.reader(io.StringIO((tmp_path / "s.csv").read_text())))
+    assert rows[0] == ["kind", "id", "answers", "share"]
+    assert ["label", "great_teams", "1", "0.5000"] in rows
+    assert "| no label | 1 | 50.0% |" in (tmp_path / "s.md").read_text()

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
         UnknownLabelError,
         UnknownSchemeError,
     )
-    from .scoring import score_file, score_texts
+    from .scoring import score_file, score_frame, score_texts
     from .training import train_file
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "bundled_models",
     "score_file",
     "score_texts",
+    "score_frame",
     "train_file",
     "evaluate_file",
     "multilabel_report",
@@ -69,6 +70,7 @@ _WHERE = {
     "bundled_models": "._persist",
     "score_file": ".scoring",
     "score_texts": ".scoring",
+    "score_frame": ".scoring",
     "train_file": ".training",
     "evaluate_file": ".evaluation",
     "multilabel_report": ".evaluation",

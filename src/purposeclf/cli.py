@@ -165,7 +165,11 @@ def _model_spec(scheme: str | None, model: Path | None) -> str | Path:
     default=None,
     help="Add a needs_review column: yes where the model's confidence is below this.",
 )
-@click.option("--summary", is_flag=True, help="Print label and camp counts when done.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for large files (same output as -j 1).")
+@click.option("--summary", is_flag=True, help="Print label and camp counts (Markdown) when done.")
+@click.option("--summary-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the counts to this file (.md for Markdown, else CSV).")
 @click.option(
     "--force", is_flag=True, help="Allow the output to overwrite the input file."
 )
@@ -184,7 +188,9 @@ def score(
     sheet: str | None,
     excel_safe: bool,
     review_below: float | None,
+    jobs: int,
     summary: bool,
+    summary_out: Path | None,
     force: bool,
 ) -> None:
     """Label every answer in INPUT (CSV, TSV, XLSX or JSON Lines).
@@ -213,15 +219,24 @@ def score(
         sheet=sheet,
         excel_safe=excel_safe,
         review_below=review_below,
+        jobs=jobs,
         force=force,
         progress=progress,
     )
     if show:
         click.echo("", err=True)
-    if summary:
-        from .report import summary_markdown
+    if summary or summary_out:
+        from .report import summary_csv, summary_markdown
 
-        click.echo(summary_markdown(result), err=to_stdout)
+        if summary:
+            click.echo(summary_markdown(result), err=to_stdout)
+        if summary_out:
+            text = (
+                summary_markdown(result)
+                if summary_out.suffix.lower() in (".md", ".markdown")
+                else summary_csv(result)
+            )
+            summary_out.write_text(text + "\n", encoding="utf-8")
 
 
 @cli.command()

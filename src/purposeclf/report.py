@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .codebook import Codebook
     from .scoring import ScoreSummary
 
-__all__ = ["summary_markdown", "info_text", "model_card", "codebook_text"]
+__all__ = ["summary_markdown", "summary_csv", "info_text", "model_card", "codebook_text"]
 
 
 def summary_markdown(summary: ScoreSummary) -> str:
@@ -33,6 +33,20 @@ def summary_markdown(summary: ScoreSummary) -> str:
             f"| needs review | {summary.n_review:,} | {summary.n_review / max(summary.n_rows, 1):.1%} |"
         )
     return "\n".join(lines)
+
+
+def summary_csv(summary: ScoreSummary) -> str:
+    """The counts as CSV: kind,id,answers,share."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["kind", "id", "answers", "share"])
+    for kind, ident, count, share in summary.table():
+        w.writerow([kind, ident, count, f"{share:.4f}"])
+    w.writerow(["total", "answers", summary.n_rows, "1.0000"])
+    return buf.getvalue().rstrip("\n")
 
 
 def codebook_text(cb: Codebook) -> str:

@@ -15,7 +15,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,14 @@ from .exceptions import ColumnNotFoundError, DataError
 from .io import open_sink, open_table
 from .text import as_text
 
-__all__ = ["Scorer", "ScoreSummary", "score_texts", "score_file", "get_scorer"]
+__all__ = [
+    "Scorer",
+    "ScoreSummary",
+    "score_texts",
+    "score_file",
+    "score_frame",
+    "get_scorer",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -219,6 +226,7 @@ def score_file(
     sheet: str | None = None,
     excel_safe: bool = False,
     chunk_size: int = 20_000,
+    jobs: int = 1,
     review_below: float | None = None,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
@@ -254,6 +262,9 @@ def score_file(
         always safe: such cells are written as text).
     chunk_size : int, default=20_000
         Rows scored at a time; memory stays flat whatever the file size.
+    jobs : int, default=1
+        Worker processes scoring chunks in parallel (each loads the model once);
+        the output is identical, row for row, to ``jobs=1``.
     review_below : float, default=None
         Add a ``needs_review`` column marking rows whose confidence is below it.
     force : bool, default=False
@@ -295,9 +306,9 @@ def score_file(
         out_header = [header[i] for i in keep_idx] + new_cols
         numeric = [c for c in new_cols if c.startswith(f"{scorer.scheme}_p_")]
         with open_sink(output, out_header, numeric=numeric, excel_safe=excel_safe) as sink:
-            for chunk in _chunks(table.rows, chunk_size):
-                texts = [as_text(r[ti]) for r in chunk]
-                proba, decided = scorer.score_texts(texts)
+            for chunk, texts, (proba, decided) in _scored_chunks(
+                scorer, table.rows, ti, chunk_size, jobs
+            ):
                 new_cells = scorer.format_rows(proba, decided)
                 if replace:
                     sink.write([r[i] for i in keep_idx] + c for r, c in zip(chunk, new_cells))
@@ -314,6 +325,98 @@ def score_file(
         summary.n_rows / max(summary.seconds, 1e-9),
     )
     return summary
+
+
+_WORKER_SCORERS: dict[str, Scorer] = {}
+
+
+def _worker_score(path: str, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    scorer = _WORKER_SCORERS.get(path)
+    if scorer is None:
+        scorer = _WORKER_SCORERS[path] = get_scorer(path)
+    return scorer.score_texts(texts)
+
+
+def _scored_chunks(
+    scorer: Scorer, rows: Iterable[list[Any]], ti: int, size: int, jobs: int
+) -> Iterator[tuple[list[list[Any]], list[str], tuple[np.ndarray, np.ndarray]]]:
+    """(rows, texts, (proba, decisions)) per chunk, in input order."""
+    chunks = ((c, [as_text(r[ti]) for r in c]) for c in _chunks(rows, size))
+    if jobs == 1:
+        for c, texts in chunks:
+            yield c, texts, scorer.score_texts(texts)
+        return
+    from collections import deque
+
+    from joblib import Parallel, delayed
+
+    path = scorer.bundle.path
+    pending: deque[tuple[list[list[Any]], list[str]]] = deque()
+
+    def tasks() -> Iterator[Any]:
+        for c, texts in chunks:
+            pending.append((c, texts))
+            yield delayed(_worker_score)(path, texts)
+
+    with Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs") as par:
+        for result in par(tasks()):
+            c, texts = pending.popleft()
+            yield c, texts, result
+
+
+def score_frame(
+    df: Any,
+    *,
+    text_column: str = "text",
+    model: str | os.PathLike[str] | ModelBundle = "keep",
+    review_below: float | None = None,
+    chunk_size: int = 50_000,
+) -> Any:
+    """Score a pandas DataFrame: a new frame, same index, with the output columns.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The answers; other columns are kept as they are.
+    text_column : str, default="text"
+        Column holding the answers (missing values are empty answers).
+    model : str or Path, default="keep"
+        A bundled scheme name or a model file.
+    review_below : float, default=None
+        Add a ``needs_review`` column (see :func:`score_file`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df``'s columns followed by the label, camp and probability columns
+        (probabilities as floats).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from purposeclf import score_frame
+    >>> df = pd.DataFrame({"text": ["evening and weekend hub appointments", None]},
+    ...                   index=[10, 20])
+    >>> out = score_frame(df, model="purpose")
+    >>> out.loc[10, "purpose_labels"], out.loc[20, "purpose_labels"]
+    ('extended_hours', '')
+    """
+    import pandas as pd
+
+    if text_column not in df.columns:
+        raise ColumnNotFoundError(text_column, [str(c) for c in df.columns], source="the DataFrame")
+    scorer = get_scorer(model, review_below=review_below)
+    texts = [as_text(t) for t in df[text_column].tolist()]
+    parts = []
+    for start in range(0, len(texts), chunk_size):
+        proba, decided = scorer.score_texts(texts[start : start + chunk_size])
+        parts.append(scorer.format_rows(proba, decided))
+    cells = [row for part in parts for row in part]
+    new = pd.DataFrame(cells, columns=scorer.columns, index=df.index)
+    for c in scorer.columns:
+        if c.startswith(f"{scorer.scheme}_p_"):
+            new[c] = new[c].astype(float)
+    return pd.concat([df.drop(columns=[c for c in scorer.columns if c in df.columns]), new], axis=1)
 
 
 def _chunks(rows: Iterable[list[str]], size: int) -> Iterable[list[list[str]]]:
