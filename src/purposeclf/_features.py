@@ -8,6 +8,7 @@ that per-chunk work is memoised for speed on large files.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -114,7 +115,7 @@ class TextFeaturizer:
         self._word_index = {t: i for i, t in enumerate(self.word_terms_)}
         self._char_index = {t: i for i, t in enumerate(self.char_terms_)}
         self._tok = Tokenizer(self.lemmas_)
-        self._chunk_cache: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self._reset_chunk_store()
         # Bigrams are looked up by the pair of their unigrams' indices, with
         # numpy, for the whole batch at once.
         n_w = len(self.word_terms_)
@@ -152,28 +153,47 @@ class TextFeaturizer:
         return uni, chars
 
     # -- transforming -------------------------------------------------------
+    def _reset_chunk_store(self) -> None:
+        # Every distinct whitespace-delimited chunk gets an id; its unigram and
+        # character n-gram indices are stored once, in flat arrays, and a batch
+        # of texts is expanded from chunk ids with numpy.
+        self._chunk_ids: dict[str, int] = {}
+        self._uni_flat = array("q")
+        self._uni_start = array("q")
+        self._uni_len = array("q")
+        self._chr_flat = array("q")
+        self._chr_start = array("q")
+        self._chr_len = array("q")
+
+    def _add_chunk(self, chunk: str) -> int:
+        uni, chars = self._chunk_features(chunk)
+        cid = len(self._uni_start)
+        self._uni_start.append(len(self._uni_flat))
+        self._uni_len.append(len(uni))
+        self._uni_flat.extend(uni)
+        self._chr_start.append(len(self._chr_flat))
+        self._chr_len.append(len(chars))
+        self._chr_flat.extend(chars)
+        self._chunk_ids[chunk] = cid
+        return cid
+
     def transform(self, texts: Sequence[object]) -> sp.csr_matrix:
         """TF-IDF matrix of shape (n_texts, n_features), rows L2-normalised per block."""
-        cache = self._chunk_cache
-        uni: list[int] = []
-        chars: list[int] = []
-        n_uni: list[int] = []
-        n_chr: list[int] = []
+        if len(self._chunk_ids) > 200_000:
+            self._reset_chunk_store()
+        ids = self._chunk_ids
+        add = self._add_chunk
+        cids: list[int] = []
+        n_chunks: list[int] = []
         for text in texts:
-            u0, c0 = len(uni), len(chars)
-            for chunk in normalise(as_text(text)).split():
-                hit = cache.get(chunk)
-                if hit is None:
-                    if len(cache) > 200_000:
-                        cache.clear()
-                    hit = cache[chunk] = self._chunk_features(chunk)
-                uni.extend(hit[0])
-                chars.extend(hit[1])
-            n_uni.append(len(uni) - u0)
-            n_chr.append(len(chars) - c0)
-        n = len(n_uni)
-        U = np.asarray(uni, dtype=np.int64)
-        doc = np.repeat(np.arange(n, dtype=np.int64), n_uni)
+            chunks = normalise(as_text(text)).split()
+            n_chunks.append(len(chunks))
+            get = ids.get
+            cids.extend([c if (c := get(ch)) is not None else add(ch) for ch in chunks])
+        n = len(n_chunks)
+        C = np.asarray(cids, dtype=np.int64)
+        chunk_doc = np.repeat(np.arange(n, dtype=np.int64), n_chunks)
+        U, doc = _gather(self._uni_flat, self._uni_start, self._uni_len, C, chunk_doc)
         known = U >= 0
         rows = [doc[known]] if self._use_unigrams else []
         cols = [U[known]] if self._use_unigrams else []
@@ -196,8 +216,7 @@ class TextFeaturizer:
             )
         ]
         if self.char_ngrams:
-            crow = np.repeat(np.arange(n, dtype=np.int64), n_chr)
-            ccol = np.asarray(chars, dtype=np.int64)
+            ccol, crow = _gather(self._chr_flat, self._chr_start, self._chr_len, C, chunk_doc)
             blocks.append(self._block(crow, ccol, n, self.char_idf_, self.char_weight))
         return sp.hstack(blocks, format="csr")
 
@@ -206,17 +225,21 @@ class TextFeaturizer:
         rows: np.ndarray, cols: np.ndarray, n: int, idf: np.ndarray, weight: float
     ) -> sp.csr_matrix:
         data = np.ones(len(rows), dtype=np.float32)
+        # tocsr sums duplicate (row, column) pairs: the term counts
         m = sp.coo_matrix((data, (rows, cols)), shape=(n, len(idf))).tocsr()
-        m.sum_duplicates()
-        # sublinear tf, idf weighting, L2 normalisation
+        # sublinear tf, idf weighting, L2 normalisation (row sums by reduceat:
+        # no index sorting needed)
         np.log(m.data, out=m.data)
         m.data += 1.0
         m.data *= idf[m.indices]
-        sq = np.asarray(m.multiply(m).sum(axis=1)).ravel()
-        norms = np.sqrt(sq, dtype=np.float64)
+        counts = np.diff(m.indptr)
+        sq = np.zeros(n, dtype=np.float64)
+        nz = counts > 0
+        if m.nnz:
+            sq[nz] = np.add.reduceat(m.data.astype(np.float64) ** 2, m.indptr[:-1][nz])
+        norms = np.sqrt(sq)
         norms[norms == 0] = 1.0
-        scale = (weight / norms).astype(np.float32)
-        m.data *= np.repeat(scale, np.diff(m.indptr))
+        m.data *= np.repeat((weight / norms).astype(np.float32), counts)
         return m
 
     # -- persistence (plain arrays) -----------------------------------------
@@ -265,6 +288,21 @@ class TextFeaturizer:
         self.lemmas_ = dict(zip(keys, values, strict=False))
         self._build_index()
         return self
+
+
+def _gather(
+    flat: array, start: array, length: array, cids: np.ndarray, chunk_doc: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenate the stored items of each chunk occurrence, and their documents."""
+    lens = np.frombuffer(length, dtype=np.int64)[cids]
+    starts = np.frombuffer(start, dtype=np.int64)[cids]
+    total = int(lens.sum())
+    if total == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    offsets = np.cumsum(lens) - lens
+    idx = np.repeat(starts - offsets, lens) + np.arange(total, dtype=np.int64)
+    items = np.frombuffer(flat, dtype=np.int64)[idx]
+    return items, np.repeat(chunk_doc, lens)
 
 
 def _pack(terms: Sequence[str]) -> np.ndarray:

@@ -138,29 +138,35 @@ class Scorer:
         proba = proba_u[inverse]
         return proba, self.model.decide(proba)
 
-    def format_rows(self, proba: np.ndarray, decided: np.ndarray) -> list[list[str]]:
-        """The new output cells for each row, in :attr:`columns` order."""
+    def _label_strings(self, decided: np.ndarray) -> tuple[list[str], list[str]]:
+        """Label and camp cells per row; each distinct combination is built once."""
+        k = decided.shape[1]
+        codes = decided.astype(np.int64) @ (np.int64(1) << np.arange(k, dtype=np.int64))
         ids = self.codebook.ids
         camp_ids = self.codebook.camp_ids
-        has_camps = bool(camp_ids)
-        p_str = _PROB_STRINGS[np.rint(np.clip(proba, 0, 1) * 10000).astype(np.int64)]
-        review = (
-            self.confidence(proba) < self.review_below
-            if self.review_below is not None
-            else None
-        )
-        out = []
-        for i in range(len(proba)):
-            hits = np.flatnonzero(decided[i])
-            cells = [";".join(ids[j] for j in hits)]
-            if has_camps:
-                present = {self._camp_of[j] for j in hits if self._camp_of[j] >= 0}
-                cells.append(";".join(camp_ids[c] for c in sorted(present)))
-            cells.extend(p_str[i].tolist())
-            if review is not None:
-                cells.append("yes" if review[i] else "no")
-            out.append(cells)
-        return out
+        labels_of: dict[int, str] = {}
+        camps_of: dict[int, str] = {}
+        for code in np.unique(codes).tolist():
+            hits = [j for j in range(k) if code >> j & 1]
+            labels_of[code] = ";".join(ids[j] for j in hits)
+            present = {int(self._camp_of[j]) for j in hits if self._camp_of[j] >= 0}
+            camps_of[code] = ";".join(camp_ids[c] for c in sorted(present))
+        codes_l = codes.tolist()
+        return [labels_of[c] for c in codes_l], [camps_of[c] for c in codes_l]
+
+    def format_rows(self, proba: np.ndarray, decided: np.ndarray) -> list[list[str]]:
+        """The new output cells for each row, in :attr:`columns` order."""
+        labels, camps = self._label_strings(decided)
+        p_str = _PROB_STRINGS[np.rint(np.clip(proba, 0, 1) * 10000).astype(np.int64)].tolist()
+        lead: list[list[str]]
+        if self.codebook.camp_ids:
+            lead = [[a, b] for a, b in zip(labels, camps)]
+        else:
+            lead = [[a] for a in labels]
+        if self.review_below is not None:
+            review = (self.confidence(proba) < self.review_below).tolist()
+            return [a + p + ["yes" if r else "no"] for a, p, r in zip(lead, p_str, review)]
+        return [a + p for a, p in zip(lead, p_str)]
 
 
 def get_scorer(

@@ -27,19 +27,34 @@ from typing import Any
 
 __all__ = ["normalise", "map_token", "Tokenizer", "as_text"]
 
-# Multi-word spellings of one thing, made one token (case-insensitive).
+# Multi-word spellings of one thing, made one token (case-insensitive). Each
+# rule has a cheap trigger substring: most answers contain none, and then no
+# regular expression runs at all.
 _MULTI = [
-    (r"\be[\s-]?consult(?:ation)?s?\b", "econsult"),
-    (r"\ba\s?(?:&|and|\+|n)\s?e\b", "a&e"),
-    (r"\btele[\s-]?triage\b", "telephone triage"),
-    (r"\btel(?:ephone)?\s?consult(?:ation)?s?\b", "telephone consultation"),
-    (r"\bvideo[\s-]?consult(?:ation)?s?\b", "video consultation"),
-    (r"\bms[\s-]?teams\b", "teams"),
-    (r"\bcovid[\s-]?19\b", "covid"),
-    (r"\bw/e\b", "weekend"),
+    ("consult", r"\be[\s-]?consult(?:ation)?s?\b", "econsult"),
+    ("consult", r"\btel(?:ephone)?\s?consult(?:ation)?s?\b", "telephone consultation"),
+    ("consult", r"\bvideo[\s-]?consult(?:ation)?s?\b", "video consultation"),
+    ("a", r"\ba\s?(?:&|and|\+|n)\s?e\b", "a&e"),
+    ("triage", r"\btele[\s-]?triage\b", "telephone triage"),
+    ("teams", r"\bms[\s-]?teams\b", "teams"),
+    ("covid", r"\bcovid[\s-]?19\b", "covid"),
+    ("w/e", r"\bw/e\b", "weekend"),
 ]
-_MULTI_RE = re.compile("|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(_MULTI)), re.I)
-_MULTI_REPL = [r for _, r in _MULTI]
+_A_AND_E = re.compile(r"\ba\s?(?:&|and|\+|n)\s?e\b", re.I)
+
+
+def _compile_multi() -> list[tuple[str, re.Pattern[str], list[str]]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for trigger, pattern, repl in _MULTI:
+        groups.setdefault(trigger, []).append((pattern, repl))
+    out = []
+    for trigger, rules in groups.items():
+        rx = re.compile("|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(rules)), re.I)
+        out.append((trigger, rx, [r for _, r in rules]))
+    return out
+
+
+_MULTI_RULES = _compile_multi()
 
 # Upper-case abbreviations: only the upper-case token is the abbreviation
 # ("LA" is a local authority, "la" is not).
@@ -117,10 +132,6 @@ def as_text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _multi(m: re.Match[str]) -> str:
-    return _MULTI_REPL[int(m.lastgroup[1:])]  # type: ignore[index]
-
-
 def normalise(text: str) -> str:
     """Text-level normalisation of one answer.
 
@@ -133,8 +144,17 @@ def normalise(text: str) -> str:
         return ""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = _CONTROL.sub(" ", text)
-    return _MULTI_RE.sub(_multi, text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    low = text.lower()
+    for trigger, rx, repls in _MULTI_RULES:
+        if trigger == "a":
+            # "a&e", "a and e", "A + E": only when an "e" follows an "a" closely
+            if ("&" in low or " e" in low or "+" in low) and _A_AND_E.search(text):
+                text = _A_AND_E.sub("a&e", text)
+        elif trigger in low:
+            text = rx.sub(lambda m, r=repls: r[int(m.lastgroup[1:])], text)  # type: ignore[index]
+    return text
 
 
 def map_token(token: str) -> list[str]:
