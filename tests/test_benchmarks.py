@@ -24,3 +24,14 @@ def test_corpus_cv_quick(tmp_path):
         p["n_train"] for p in res["learning_curve"]
     )
     assert "| learning_innovation |" in (tmp_path / "corpus_cv_quick.md").read_text()
+
+
+def test_speed_quick(tmp_path):
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "speed.py"), "--quick", "--out", str(tmp_path)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    data = json.loads((tmp_path / "speed_quick.json").read_text())
+    row = data["sizes"]["2000"]
+    assert row["purposeclf_jobs1"]["rows_per_s"] > 0 and row["sklearn_baseline"]["seconds"] > 0
+    assert "purposeclf / baseline" in (tmp_path / "speed_quick.md").read_text()

@@ -207,3 +207,53 @@ def test_summary_out_csv_and_markdown(tmp_path):
     assert rows[0] == ["kind", "id", "answers", "share"]
     assert ["label", "great_teams", "1", "0.5000"] in rows
     assert "| no label | 1 | 50.0% |" in (tmp_path / "s.md").read_text()
+
+
+def _big_csv(path, n):
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "text"])
+        for i in range(n):
+            w.writerow([i, f"answer {i} about video consults and the huddle {i * 7919 % 1000}"])
+
+
+def test_interrupted_run_leaves_no_output_and_rerun_matches(tmp_path):
+    src = tmp_path / "in.csv"
+    _big_csv(src, 3000)
+    out = tmp_path / "out.csv"
+
+    def stop(n):
+        if n >= 1000:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        score_file(src, out, chunk_size=500, progress=stop)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    score_file(src, out, chunk_size=500)
+    first = out.read_bytes()
+    score_file(src, out, chunk_size=777)
+    assert out.read_bytes() == first
+
+
+def test_killed_process_never_leaves_a_file_at_the_destination(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    src = tmp_path / "in.csv"
+    _big_csv(src, 200_000)
+    out = tmp_path / "out.csv"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "purposeclf", "score", str(src), "-o", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(p.name.endswith(".partial") for p in tmp_path.iterdir()):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    assert src.stat().st_size > 0

@@ -158,10 +158,10 @@ class TextFeaturizer:
         # character n-gram indices are stored once, in flat arrays, and a batch
         # of texts is expanded from chunk ids with numpy.
         self._chunk_ids: dict[str, int] = {}
-        self._uni_flat = array("q")
+        self._uni_flat = array("i")
         self._uni_start = array("q")
         self._uni_len = array("q")
-        self._chr_flat = array("q")
+        self._chr_flat = array("i")
         self._chr_start = array("q")
         self._chr_len = array("q")
 
@@ -301,7 +301,7 @@ def _gather(
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     offsets = np.cumsum(lens) - lens
     idx = np.repeat(starts - offsets, lens) + np.arange(total, dtype=np.int64)
-    items = np.frombuffer(flat, dtype=np.int64)[idx]
+    items = np.frombuffer(flat, dtype=np.int32)[idx].astype(np.int64)
     return items, np.repeat(chunk_doc, lens)
 
 

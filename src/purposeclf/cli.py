@@ -403,6 +403,14 @@ def codebook_show(name: str, as_json: bool) -> None:
     )
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    # Unwind like Ctrl-C so that partial output files are removed on the way out.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point of the ``purposeclf`` command."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="purposeclf")

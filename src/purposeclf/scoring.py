@@ -231,7 +231,7 @@ def score_file(
     delimiter: str | None = None,
     sheet: str | None = None,
     excel_safe: bool = False,
-    chunk_size: int = 20_000,
+    chunk_size: int = 5_000,
     jobs: int = 1,
     review_below: float | None = None,
     force: bool = False,
@@ -266,7 +266,7 @@ def score_file(
         In CSV output, prefix cells starting with ``=``, ``+``, ``-`` or ``@``
         with ``'`` so spreadsheets do not run them as formulas (XLSX output is
         always safe: such cells are written as text).
-    chunk_size : int, default=20_000
+    chunk_size : int, default=5_000
         Rows scored at a time; memory stays flat whatever the file size.
     jobs : int, default=1
         Worker processes scoring chunks in parallel (each loads the model once);
