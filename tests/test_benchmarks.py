@@ -35,3 +35,13 @@ def test_speed_quick(tmp_path):
     row = data["sizes"]["2000"]
     assert row["purposeclf_jobs1"]["rows_per_s"] > 0 and row["sklearn_baseline"]["seconds"] > 0
     assert "purposeclf / baseline" in (tmp_path / "speed_quick.md").read_text()
+
+
+def test_holdout_script(tmp_path):
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "holdout.py"), "--out", str(tmp_path)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    data = json.loads((tmp_path / "holdout.json").read_text())
+    assert set(data) == {"keep", "purpose"}
+    assert data["keep"]["n_samples"] == 160
