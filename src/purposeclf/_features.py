@@ -186,7 +186,7 @@ class TextFeaturizer:
         cids: list[int] = []
         n_chunks: list[int] = []
         for text in texts:
-            chunks = normalise(as_text(text)).split()
+            chunks = normalise(text if type(text) is str else as_text(text)).split()
             n_chunks.append(len(chunks))
             get = ids.get
             cids.extend([c if (c := get(ch)) is not None else add(ch) for ch in chunks])

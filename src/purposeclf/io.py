@@ -459,8 +459,10 @@ class TableSink:
         fmt: str | None = None,
         numeric: Sequence[str] = (),
         excel_safe: bool = False,
+        text_only: bool = False,
     ) -> None:
         self.path = path
+        self.text_only = text_only  # every cell is already a str (CSV input)
         self.fmt = fmt or output_format(path)
         self.header = list(header)
         self.excel_safe = excel_safe
@@ -495,6 +497,9 @@ class TableSink:
 
     def write(self, rows: Iterable[list[Any]]) -> None:
         if self.fmt in ("csv", "tsv"):
+            if self.text_only and not self.excel_safe:
+                self._csv.writerows(rows)
+                return
             if self.excel_safe:
                 rows = ([_defuse(_cell_str(c)) for c in r] for r in rows)
             else:

@@ -92,6 +92,7 @@ class Scorer:
         self.codebook = bundle.model.codebook
         self.scheme = self.codebook.scheme
         self.review_below = review_below
+        self._memo: dict[str, np.ndarray] = {}
         self._camp_of = np.array(
             [
                 self.codebook.camp_ids.index(lab.camp) if lab.camp else -1
@@ -126,15 +127,33 @@ class Scorer:
         return 0.5 + 0.5 * dist.min(axis=1)
 
     def score_texts(self, texts: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
-        """Probabilities (n, k) and decisions (n, k), scoring each distinct text once."""
-        keys = [as_text(t) for t in texts]
+        """Probabilities (n, k) and decisions (n, k), scoring each distinct text once.
+
+        Short answers ("n/a", "nothing", "video consults") recur all through
+        large files; their probabilities are remembered across calls.
+        """
+        keys = [t if type(t) is str else as_text(t) for t in texts]
         uniq: dict[str, int] = {}
         inverse = np.fromiter(
-            (uniq.setdefault(k, len(uniq)) for k in keys),
-            dtype=np.int64,
-            count=len(keys),
+            (uniq.setdefault(k, len(uniq)) for k in keys), dtype=np.int64, count=len(keys)
         )
-        proba_u = self.model.predict_proba(list(uniq))
+        memo = self._memo
+        proba_u = np.empty((len(uniq), len(self.codebook)), dtype=np.float64)
+        todo = []
+        for text, i in uniq.items():
+            hit = memo.get(text)
+            if hit is None:
+                todo.append(text)
+            else:
+                proba_u[i] = hit
+        if todo:
+            fresh = self.model.predict_proba(todo)
+            proba_u[[uniq[t] for t in todo]] = fresh
+            if len(memo) > 100_000:
+                memo.clear()
+            for t, row in zip(todo, fresh):
+                if len(t) <= 64:
+                    memo[t] = row
         proba = proba_u[inverse]
         return proba, self.model.decide(proba)
 
@@ -311,7 +330,13 @@ def score_file(
         keep_idx = [i for i, c in enumerate(header) if c not in set(new_cols)]
         out_header = [header[i] for i in keep_idx] + new_cols
         numeric = [c for c in new_cols if c.startswith(f"{scorer.scheme}_p_")]
-        with open_sink(output, out_header, numeric=numeric, excel_safe=excel_safe) as sink:
+        with open_sink(
+            output,
+            out_header,
+            numeric=numeric,
+            excel_safe=excel_safe,
+            text_only=table.kind == "csv",
+        ) as sink:
             for chunk, texts, (proba, decided) in _scored_chunks(
                 scorer, table.rows, ti, chunk_size, jobs
             ):
@@ -347,7 +372,10 @@ def _scored_chunks(
     scorer: Scorer, rows: Iterable[list[Any]], ti: int, size: int, jobs: int
 ) -> Iterator[tuple[list[list[Any]], list[str], tuple[np.ndarray, np.ndarray]]]:
     """(rows, texts, (proba, decisions)) per chunk, in input order."""
-    chunks = ((c, [as_text(r[ti]) for r in c]) for c in _chunks(rows, size))
+    chunks = (
+        (c, [t if type(t := r[ti]) is str else as_text(t) for r in c])
+        for c in _chunks(rows, size)
+    )
     if jobs == 1:
         for c, texts in chunks:
             yield c, texts, scorer.score_texts(texts)
