@@ -196,3 +196,21 @@ def test_train_with_a_user_codebook_csv(tmp_path):
     bad = write_csv(tmp_path / "bad.csv", ["text", "labels"], [["x", "wifi"]])
     res = run("train", str(bad), "-o", str(tmp_path / "n.pclf"), "--codebook", str(cb))
     assert res.exit_code == 1 and "'wifi' in row 1" in res.stderr
+
+
+def test_evaluate_coverage_and_cv(tmp_path, labelled_csv, toy_model_path):
+    res = run("evaluate", str(labelled_csv), "--model", str(toy_model_path),
+              "--target-precision", "0.9", "--json")
+    assert res.exit_code == 0, res.output
+    cov = json.loads(res.stdout)["coverage"]
+    assert len(cov["curve"]) == 10 and cov["curve"][-1]["coverage"] == 1.0
+    assert cov["at_target"]["precision"] >= 0.9
+    table = run("evaluate", str(labelled_csv), "--model", str(toy_model_path),
+                "--target-precision", "0.9")
+    assert "--review-below" in table.stdout
+    cv = run("evaluate", str(labelled_csv), "--cv", "2", "--json")
+    assert cv.exit_code == 0, cv.output
+    report = json.loads(cv.stdout)
+    assert report["cv"] == 2 and report["n_samples"] == 8  # duplicates dropped
+    both = run("evaluate", str(labelled_csv), "--cv", "2", "--model", str(toy_model_path))
+    assert both.exit_code == 2

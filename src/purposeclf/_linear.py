@@ -14,7 +14,7 @@ import numpy as np
 from ._features import TextFeaturizer
 from .codebook import Codebook
 
-__all__ = ["LinearMultilabel"]
+__all__ = ["LinearMultilabel", "confidence"]
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -24,6 +24,21 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     ez = np.exp(z[~pos])
     out[~pos] = ez / (1.0 + ez)
     return out
+
+
+def confidence(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """How sure the decisions of each row are (0.5 = a coin flip, 1 = sure).
+
+    The smallest per-label distance from the threshold, scaled so that a
+    probability at the threshold gives 0.5 and at 0 or 1 gives 1.
+    """
+    t = thresholds
+    dist = np.where(
+        proba >= t,
+        (proba - t) / np.maximum(1 - t, 1e-9),
+        (t - proba) / np.maximum(t, 1e-9),
+    )
+    return 0.5 + 0.5 * dist.min(axis=1)
 
 
 @dataclass

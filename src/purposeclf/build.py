@@ -15,51 +15,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from ._data import read_labelled
 from .codebook import load_codebook
-from .evaluation import multilabel_report
+from .evaluation import cross_validate
 
-__all__ = ["cross_validate", "build"]
+__all__ = ["build"]
 
 logger = logging.getLogger(__name__)
 
 MODEL_VERSION = {"keep": 1, "purpose": 1}
-
-
-def cross_validate(
-    texts: list[str],
-    labels: list[tuple[str, ...]],
-    codebook: Any,
-    *,
-    folds: int = 5,
-    random_state: int = 0,
-    params: dict[str, Any] | None = None,
-) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
-    """K-fold cross-validation of the PurposeClassifier recipe.
-
-    Returns the report over all out-of-fold predictions, the indicator matrix of
-    the true labels and the out-of-fold probabilities.
-    """
-    from ._estimator import PurposeClassifier, _binarize
-
-    Y, cb = _binarize(labels, len(texts), codebook)
-    n = len(texts)
-    order = np.random.RandomState(random_state).permutation(n)
-    proba = np.zeros(Y.shape)
-    pred = np.zeros(Y.shape, dtype=bool)
-    for f in range(folds):
-        val = order[f::folds]
-        train = np.setdiff1d(order, val)
-        clf = PurposeClassifier(
-            codebook=cb, random_state=random_state, **(params or {})
-        )
-        clf.fit([texts[i] for i in train], Y[train])
-        vt = [texts[i] for i in val]
-        proba[val] = clf.predict_proba(vt)
-        pred[val] = clf.decision_matrix(vt).astype(bool)
-    return multilabel_report(Y, pred, cb.ids, proba), Y, proba
 
 
 def build(
@@ -72,7 +37,8 @@ def build(
         cb = load_codebook(scheme)
         data = read_labelled(corpus_dir / f"{scheme}.csv", codebook=cb)
         logger.info("%s: %d answers", scheme, len(data))
-        report, _, _ = cross_validate(data.texts, data.labels, cb, folds=folds)
+        report = cross_validate(data.texts, list(data.labels), cb, folds=folds)
+        report.pop("_arrays")
         clf = PurposeClassifier(codebook=cb, random_state=0).fit(
             data.texts, data.labels
         )

@@ -323,9 +323,15 @@ def train(
 @click.option("--text-column", default="text", show_default=True)
 @click.option("--labels-column", default="labels", show_default=True)
 @click.option("--encoding", default=None)
-@click.option(
-    "--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout."
-)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")
+@click.option("--target-precision", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Report the coverage curve: the share of answers that can be coded "
+                   "automatically at this precision, and the --review-below value for it.")
+@click.option("--cv", type=click.IntRange(2, 50), default=None,
+              help="Cross-validate the training recipe on DATA with this many folds, "
+                   "instead of evaluating a finished model.")
+@click.option("--codebook", "codebook_file", type=_InFile, default=None,
+              help="With --cv: your codebook (default: labels found in DATA).")
 @_verbosity
 @_friendly
 def evaluate(
@@ -336,21 +342,33 @@ def evaluate(
     labels_column: str,
     encoding: str | None,
     as_json: bool,
+    target_precision: float | None,
+    cv: int | None,
+    codebook_file: Path | None,
 ) -> None:
-    """Measure a model against the labels in DATA.
+    """Measure a model (or, with --cv, a training recipe) against the labels in DATA.
 
     Per label: precision, recall, F1 and support; overall: macro, micro and
-    samples F1, exact match, Hamming loss, calibration, and how well answers
-    with no label are recognised.
+    samples F1, exact match, Hamming loss, calibration (Brier, ECE), and how well
+    answers with no label are recognised.
+
+    \b
+    purposeclf evaluate labelled.csv --scheme keep --target-precision 0.9
+    purposeclf evaluate my_labels.csv --cv 5 --codebook codes.csv
     """
     from .evaluation import evaluate_file, format_report
 
+    if cv is not None and model is not None:
+        raise click.UsageError("--cv trains its own models; give --scheme or --codebook, not --model.")
     report = evaluate_file(
         data,
         model=_model_spec(scheme, model),
         text_column=text_column,
         labels_column=labels_column,
         encoding=encoding,
+        target_precision=target_precision,
+        cv=cv,
+        codebook=codebook_file or (scheme if cv is not None else None),
     )
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
 

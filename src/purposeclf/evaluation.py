@@ -8,7 +8,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["multilabel_report", "evaluate_file", "format_report"]
+__all__ = [
+    "multilabel_report",
+    "coverage_curve",
+    "cross_validate",
+    "evaluate_file",
+    "format_report",
+]
 
 
 def _prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
@@ -109,6 +115,119 @@ def _ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     return float(total)
 
 
+def coverage_curve(
+    Y_true: np.ndarray,
+    Y_pred: np.ndarray,
+    conf: np.ndarray,
+    *,
+    target_precision: float | None = None,
+    steps: int = 10,
+) -> dict[str, Any]:
+    """How many answers can be coded automatically at a given precision.
+
+    Answers are taken from the most to the least confident. For each share of
+    answers (the coverage) this gives the micro precision and recall of the
+    automatic codes on those answers, counting "no label" as a code of its own,
+    so an answer correctly left uncoded counts as a correct decision.
+
+    Parameters
+    ----------
+    Y_true, Y_pred : ndarray of shape (n, k)
+        True and predicted 0/1 label matrices.
+    conf : ndarray of shape (n,)
+        Confidence of each answer's decisions (see :func:`purposeclf._linear.confidence`).
+    target_precision : float, default=None
+        Also report the largest coverage whose precision reaches this value.
+
+    Returns
+    -------
+    dict
+        ``curve``: a list of ``{coverage, precision, recall, min_confidence}``;
+        with a target, ``at_target`` with the same fields (``None`` when no
+        coverage reaches it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> T = np.array([[1, 0], [0, 1], [0, 0], [1, 0]])
+    >>> P = np.array([[1, 0], [0, 1], [0, 0], [0, 1]])
+    >>> c = coverage_curve(T, P, np.array([0.9, 0.8, 0.7, 0.55]), target_precision=0.99)
+    >>> c["at_target"]["coverage"], c["at_target"]["min_confidence"]
+    (0.75, 0.7)
+    """
+    T = np.asarray(Y_true).astype(bool)
+    P = np.asarray(Y_pred).astype(bool)
+    # "no label" as one more code
+    T = np.column_stack([T, ~T.any(axis=1)])
+    P = np.column_stack([P, ~P.any(axis=1)])
+    order = np.argsort(-np.asarray(conf), kind="stable")
+    tp = np.cumsum((T & P)[order].sum(axis=1))
+    fp = np.cumsum((~T & P)[order].sum(axis=1))
+    fn = np.cumsum((T & ~P)[order].sum(axis=1))
+    n = len(order)
+    conf_sorted = np.asarray(conf)[order]
+
+    def point(m: int) -> dict[str, float]:
+        i = m - 1
+        return {
+            "coverage": m / n,
+            "precision": float(tp[i] / max(tp[i] + fp[i], 1)),
+            "recall": float(tp[i] / max(tp[i] + fn[i], 1)),
+            "min_confidence": float(conf_sorted[i]),
+        }
+
+    out: dict[str, Any] = {
+        "curve": [point(max(1, round(n * s / steps))) for s in range(1, steps + 1)] if n else []
+    }
+    if target_precision is not None:
+        prec = tp / np.maximum(tp + fp, 1)
+        ok = np.flatnonzero(prec >= target_precision)
+        out["target_precision"] = target_precision
+        out["at_target"] = point(int(ok.max()) + 1) if len(ok) else None
+    return out
+
+
+def cross_validate(
+    texts: list[str],
+    labels: list[tuple[str, ...]],
+    codebook: Any,
+    *,
+    folds: int = 5,
+    random_state: int = 0,
+    params: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """K-fold cross-validation of the PurposeClassifier recipe.
+
+    Each fold trains a fresh model (thresholds tuned inside the training fold)
+    and predicts the held-out answers. Returns the :func:`multilabel_report`
+    over all out-of-fold predictions, with ``Y``, ``proba``, ``pred`` and
+    ``confidence`` arrays under ``"_arrays"``.
+    """
+    from ._estimator import PurposeClassifier, _binarize
+    from ._linear import confidence
+
+    Y, cb = _binarize(labels, len(texts), codebook)
+    n = len(texts)
+    if folds < 2 or folds > n:
+        raise ValueError(f"cv must be between 2 and the number of answers ({n}); got {folds}.")
+    order = np.random.RandomState(random_state).permutation(n)
+    proba = np.zeros(Y.shape)
+    pred = np.zeros(Y.shape, dtype=bool)
+    conf = np.zeros(n)
+    for f in range(folds):
+        val = order[f::folds]
+        train = np.setdiff1d(order, val)
+        clf = PurposeClassifier(codebook=cb, random_state=random_state, **(params or {}))
+        clf.fit([texts[i] for i in train], Y[train])
+        p = clf.predict_proba([texts[i] for i in val])
+        proba[val] = p
+        pred[val] = p >= clf.thresholds_
+        conf[val] = confidence(p, clf.thresholds_)
+    report = multilabel_report(Y, pred, cb.ids, proba)
+    report["_arrays"] = {"Y": Y, "proba": proba, "pred": pred, "confidence": conf}
+    return report
+
+
 def evaluate_file(
     data: str | os.PathLike[str],
     *,
@@ -116,44 +235,75 @@ def evaluate_file(
     text_column: str = "text",
     labels_column: str = "labels",
     encoding: str | None = None,
+    target_precision: float | None = None,
+    cv: int | None = None,
+    codebook: Any = None,
 ) -> dict[str, Any]:
-    """Evaluate a model on a labelled CSV file.
+    """Evaluate a model, or cross-validate the training recipe, on a labelled file.
 
     Parameters
     ----------
     data : str or Path
         CSV with a text column and a labels column (ids joined by ``;``).
     model : str or Path, default="keep"
-        A bundled scheme name or a model file.
+        A bundled scheme name or a model file (ignored with ``cv``).
+    target_precision : float, default=None
+        Add the coverage curve and the share of answers that can be coded
+        automatically at this precision (see :func:`coverage_curve`).
+    cv : int, default=None
+        Instead of evaluating a finished model, cross-validate the training
+        recipe with this many folds on ``data`` (for your own scheme).
+    codebook : str, Path or Codebook, default=None
+        With ``cv``: the codebook to validate labels against (default: a
+        built-in scheme whose labels cover the data, else the labels found).
 
     Returns
     -------
     dict
-        The :func:`multilabel_report` of the model on the file, plus ``model``
-        and ``data`` entries naming what was evaluated.
+        The :func:`multilabel_report`, plus ``model`` (or ``cv``), ``data`` and,
+        with a target, ``coverage``.
     """
     from ._data import read_labelled
-    from ._persist import load_model
+    from ._linear import confidence
+    from .codebook import load_codebook
 
-    bundle = load_model(model)
-    m = bundle.model
-    data_ = read_labelled(
-        data,
-        codebook=m.codebook,
-        text_column=text_column,
-        labels_column=labels_column,
-        encoding=encoding,
-        drop_duplicates=False,
-    )
-    index = {c: j for j, c in enumerate(m.classes)}
-    T = np.zeros((len(data_), len(index)), dtype=np.int8)
-    for i, labs in enumerate(data_.labels):
-        for lab in labs:
-            T[i, index[lab]] = 1
-    proba = m.predict_proba(data_.texts)
-    report = multilabel_report(T, m.decide(proba), m.classes, proba)
-    report["model"] = bundle.name
+    if cv is not None:
+        from .training import _matching_builtin
+
+        cb = load_codebook(codebook) if codebook is not None else None
+        data_ = read_labelled(data, codebook=cb, text_column=text_column,
+                              labels_column=labels_column, encoding=encoding)
+        cb = cb or _matching_builtin(data_.codebook.ids) or data_.codebook
+        report = cross_validate(data_.texts, list(data_.labels), cb, folds=cv)
+        arrays = report.pop("_arrays")
+        T, P, conf = arrays["Y"], arrays["pred"], arrays["confidence"]
+        report["cv"] = cv
+    else:
+        from ._persist import load_model
+
+        bundle = load_model(model)
+        m = bundle.model
+        data_ = read_labelled(
+            data,
+            codebook=m.codebook,
+            text_column=text_column,
+            labels_column=labels_column,
+            encoding=encoding,
+            drop_duplicates=False,
+        )
+        index = {c: j for j, c in enumerate(m.classes)}
+        T = np.zeros((len(data_), len(index)), dtype=np.int8)
+        for i, labs in enumerate(data_.labels):
+            for lab in labs:
+                T[i, index[lab]] = 1
+        proba = m.predict_proba(data_.texts)
+        P = m.decide(proba)
+        conf = confidence(proba, m.thresholds)
+        report = multilabel_report(T, P, m.classes, proba)
+        report["model"] = bundle.name
     report["data"] = str(data)
+    if target_precision is not None:
+        report["coverage"] = coverage_curve(T, P, conf, target_precision=target_precision)
     return report
 
 
@@ -171,6 +321,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"{'(no label)':<{width}}  {nl['precision']:9.3f}  {nl['recall']:6.3f}  {nl['f1']:5.3f}  {nl['support']:7d}"
     )
     lines.append("")
+    if "cv" in report:
+        lines.append(f"{report['cv']}-fold cross-validation of the training recipe")
     lines.append(f"answers        {report['n_samples']}")
     for key in (
         "macro_f1",
@@ -183,4 +335,24 @@ def format_report(report: dict[str, Any]) -> str:
     ):
         if key in report:
             lines.append(f"{key:<14} {report[key]:.3f}")
+    cov = report.get("coverage")
+    if cov:
+        lines.append("")
+        lines.append("coverage  precision  recall  min confidence")
+        for pt in cov["curve"]:
+            lines.append(
+                f"{pt['coverage']:8.0%}  {pt['precision']:9.3f}  {pt['recall']:6.3f}"
+                f"  {pt['min_confidence']:.3f}"
+            )
+        at = cov.get("at_target")
+        tp = cov["target_precision"]
+        if at:
+            lines.append(
+                f"At precision >= {tp:.2f}: {at['coverage']:.1%} of answers can be coded "
+                f"automatically (precision {at['precision']:.3f}, recall {at['recall']:.3f}); "
+                f"send the rest to people with: purposeclf score --review-below "
+                f"{at['min_confidence']:.3f}"
+            )
+        else:
+            lines.append(f"No share of answers reaches precision {tp:.2f}.")
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ._linear import confidence
 from ._persist import ModelBundle, load_model
 from .exceptions import ColumnNotFoundError, DataError
 from .io import open_sink, open_table
@@ -112,19 +113,8 @@ class Scorer:
         return cols
 
     def confidence(self, proba: np.ndarray) -> np.ndarray:
-        """How sure the model is of each row's decisions (0.5 = a coin flip, 1 = sure).
-
-        The smallest per-label distance from the threshold, scaled so that a
-        probability at the threshold gives 0.5 and at 0 or 1 gives 1.
-        """
-        t = self.model.thresholds
-        above = proba >= t
-        dist = np.where(
-            above,
-            (proba - t) / np.maximum(1 - t, 1e-9),
-            (t - proba) / np.maximum(t, 1e-9),
-        )
-        return 0.5 + 0.5 * dist.min(axis=1)
+        """How sure the model is of each row's decisions (see :func:`confidence`)."""
+        return confidence(proba, self.model.thresholds)
 
     def score_texts(self, texts: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
         """Probabilities (n, k) and decisions (n, k), scoring each distinct text once.
