@@ -1,0 +1,510 @@
+"""purposeclf against the baselines people would otherwise use, on the same folds.
+
+Reproduce with:
+
+    python benchmarks/compare.py                      # everything, writes benchmarks/results/
+    python benchmarks/compare.py --quick              # a small slice, for the test suite
+    python benchmarks/compare.py --skip-pxtextmining  # only the bundled corpus
+    python benchmarks/compare.py --pxtextmining PATH  # another copy of the NHS data
+
+Every system is trained and evaluated on the *same* cross-validation folds in one
+run (fold ``f`` of ``k`` is ``order[f::k]`` with ``order =
+numpy.random.RandomState(0).permutation(n)``, as in ``corpus_cv.py``), and the
+out-of-fold predictions are scored with :func:`purposeclf.evaluation.multilabel_report`.
+Training and prediction time are summed over the folds.
+
+Systems
+-------
+``majority``
+    For each label, the majority class of the training fold (so usually no labels).
+``keywords``
+    Rules built only from the codebook, no training data: for each label the content
+    words of its name and description (lower-cased, stop words removed, simple suffix
+    stripping; words shared with another label are dropped unless that would leave
+    the label with none). A label is predicted when the answer contains any of them.
+    For pxtextmining, whose framework comes without definitions, the label names are
+    the codebook.
+``tfidf_linearsvc``
+    As the pxtextmining project does it: scikit-learn ``TfidfVectorizer`` (word 1-2-grams,
+    ``min_df=2``, ``sublinear_tf``) and ``OneVsRestClassifier(LinearSVC(class_weight=
+    "balanced"))``, decision threshold 0.
+``spacy_textcat``
+    spaCy's ``textcat_multilabel`` on ``spacy.blank("en")`` with the bag-of-words
+    architecture (``spacy.TextCatBOW.v3``, or the default ensemble with
+    ``--spacy-arch ensemble``), trained with ``nlp.initialize`` and ``nlp.update``
+    for a fixed number of epochs (minibatches of 16, dropout 0.2, seed fixed with
+    ``spacy.util.fix_random_seed``), threshold 0.5. No downloads.
+``purposeclf``
+    ``PurposeClassifier(codebook=..., random_state=0)`` with default parameters; its
+    thresholds are tuned inside each training fold.
+
+Data
+----
+(a) The bundled corpus, schemes ``keep`` and ``purpose``, 5-fold CV.
+
+(b) Real NHS patient feedback: ``v6framework_230831.csv`` from the pxtextmining
+project (https://github.com/The-Strategy-Unit/pxtextmining, commit
+``ba6c0a2f10ca9bb3b964b72afe6047b463095c75``, file ``datasets/v6framework_230831.csv``;
+MIT licence, Copyright (c) 2021 NHS England; data from North East Ambulance Service
+and Northamptonshire Healthcare NHS trusts). It is read from
+``/work/shared/data/pxtextmining/v6framework_230831.csv`` or ``--pxtextmining PATH``
+and never copied into this repository; when the file is missing that part is skipped.
+Text is the ``FFT answer`` column; rows with a blank answer or "Did not answer" are
+dropped, identical texts are de-duplicated (first kept), labels are the one-hot
+framework-v6 columns except "Labelling not possible" and "Not assigned", and only
+labels with at least 10 positive rows are kept (rows with none of them are valid
+no-label rows). 5-fold CV.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import random
+import re
+import shlex
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from purposeclf import __version__
+from purposeclf._estimator import PurposeClassifier
+from purposeclf.codebook import Codebook, load_codebook
+from purposeclf.evaluation import multilabel_report
+
+ROOT = Path(__file__).resolve().parents[1]
+PX_DEFAULT = Path("/work/shared/data/pxtextmining/v6framework_230831.csv")
+PX_SHA256 = "6c90cc740f2c486a17ef89be852f13f8ca434da4e2a06254a43288de7dc39567"
+PX_CITATION = (
+    "pxtextmining `datasets/v6framework_230831.csv` "
+    "(https://github.com/The-Strategy-Unit/pxtextmining, commit ba6c0a2f10ca9bb3b964b72afe6047b463095c75; "
+    "MIT licence, Copyright (c) 2021 NHS England; NEAS and NHFT patient feedback, 2021-2022)"
+)
+PX_EXCLUDE = ("Labelling not possible", "Not assigned")
+PX_TEXT = "FFT answer"
+PX_FIRST_LABEL = "Not assigned"  # the label columns run from here to the end
+SYSTEMS = ("majority", "keywords", "tfidf_linearsvc", "spacy_textcat", "purposeclf")
+
+
+# ------------------------------------------------------------------ data
+def read_corpus(scheme: str, limit: int | None = None) -> dict[str, Any]:
+    cb = load_codebook(scheme)
+    with (ROOT / "corpus" / f"{scheme}.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    if limit:
+        rows = rows[:: max(1, len(rows) // limit)][:limit]
+    index = {c: j for j, c in enumerate(cb.ids)}
+    Y = np.zeros((len(rows), len(cb)), dtype=np.int8)
+    for i, r in enumerate(rows):
+        for lab in r["labels"].split(";"):
+            if lab:
+                Y[i, index[lab]] = 1
+    return {"texts": [r["text"] for r in rows], "Y": Y, "codebook": cb,
+            "source": f"corpus/{scheme}.csv"}
+
+
+def slug(name: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:64].rstrip("_")
+    return s if s[:1].isalpha() else f"l_{s}"[:64]
+
+
+def read_pxtextmining(path: Path, limit: int | None = None, min_count: int = 10) -> dict[str, Any]:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        rows = list(reader)
+    ti = header.index(PX_TEXT)
+    label_cols = [j for j in range(header.index(PX_FIRST_LABEL), len(header))
+                  if header[j] not in PX_EXCLUDE]
+    n_raw = len(rows)
+    texts: list[str] = []
+    Y_rows: list[list[int]] = []
+    seen: set[str] = set()
+    for r in rows:
+        t = r[ti].strip()
+        if not t or t == "Did not answer" or t in seen:
+            continue
+        seen.add(t)
+        texts.append(t)
+        Y_rows.append([int(r[j].strip() != "" and float(r[j]) == 1.0) for j in label_cols])
+    Y = np.array(Y_rows, dtype=np.int8)
+    n_clean = len(texts)
+    if limit:
+        keep = np.arange(0, n_clean, max(1, n_clean // limit))[:limit]
+        texts, Y = [texts[i] for i in keep], Y[keep]
+    cols = np.flatnonzero(Y.sum(axis=0) >= min_count)
+    names = [header[label_cols[j]] for j in cols]
+    ids = [slug(nm) for nm in names]
+    assert len(set(ids)) == len(ids), ids
+    cb = Codebook.from_dict(
+        {"scheme": "pxtextmining_v6", "labels": [{"id": i, "name": nm} for i, nm in zip(ids, names, strict=True)]},
+        source=str(path),
+    )
+    with path.open("rb") as fh:
+        sha = hashlib.sha256(fh.read()).hexdigest()
+    return {"texts": texts, "Y": Y[:, cols], "codebook": cb, "source": str(path),
+            "sha256": sha, "sha256_matches_source_md": sha == PX_SHA256,
+            "rows_in_file": n_raw, "rows_after_cleaning": n_clean,
+            "label_columns_dropped_rare": len(label_cols) - len(cols)}
+
+
+def kfold(n: int, k: int, seed: int = 0):
+    order = np.random.RandomState(seed).permutation(n)
+    for f in range(k):
+        test = np.sort(order[f::k])
+        yield np.setdiff1d(order, test), test
+
+
+# --------------------------------------------------------------- systems
+# Each system is a function (train_texts, Y_train, codebook, opts) -> predict,
+# where predict(texts) returns a 0/1 matrix of shape (len(texts), n_labels).
+Predictor = Callable[[Sequence[str]], np.ndarray]
+
+
+def fit_majority(texts, Y, cb, opts) -> Predictor:
+    row = (Y.mean(axis=0) > 0.5).astype(np.int8)
+    return lambda tt: np.tile(row, (len(tt), 1))
+
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
+
+
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def stem(word: str) -> str:
+    """Crude suffix stripping: consults/consultation/consulting -> consult."""
+    for suf in _SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            word = word[: -len(suf)] + ("y" if suf in ("ies", "ied") else "")
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def content_stems(text: str, stop: frozenset[str]) -> set[str]:
+    return {stem(w) for w in _WORD_RE.findall(text.lower())
+            if w not in stop and len(w) >= 2 and not w.isdigit()}
+
+
+def keyword_rules(cb: Codebook) -> list[set[str]]:
+    stop = _stop_words()
+    raw = [content_stems(f"{lab.name} {lab.description}", stop) for lab in cb.labels]
+    counts: dict[str, int] = {}
+    for words in raw:
+        for w in words:
+            counts[w] = counts.get(w, 0) + 1
+    rules = []
+    for words in raw:
+        distinct = {w for w in words if counts[w] == 1}
+        rules.append(distinct or words)
+    return rules
+
+
+def fit_keywords(texts, Y, cb, opts) -> Predictor:
+    rules = keyword_rules(cb)  # no training data used
+    stop = _stop_words()
+
+    def predict(tt):
+        out = np.zeros((len(tt), len(rules)), dtype=np.int8)
+        for i, t in enumerate(tt):
+            words = content_stems(t, stop)
+            for j, rule in enumerate(rules):
+                out[i, j] = bool(words & rule)
+        return out
+
+    return predict
+
+
+def fit_tfidf_linearsvc(texts, Y, cb, opts) -> Predictor:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.svm import LinearSVC
+
+    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    X = vec.fit_transform(texts)
+    pos = Y.sum(axis=0)
+    vary = np.flatnonzero((pos > 0) & (pos < len(Y)))  # constant labels: constant answer
+    const = (pos == len(Y)).astype(np.int8)
+    clf = None
+    if len(vary):
+        clf = OneVsRestClassifier(LinearSVC(class_weight="balanced", random_state=0))
+        # a 2-column target keeps OneVsRestClassifier in multi-label mode
+        target = Y[:, vary] if len(vary) > 1 else np.column_stack([Y[:, vary], 1 - Y[:, vary]])
+        clf.fit(X, target)
+
+    def predict(tt):
+        out = np.tile(const, (len(tt), 1))
+        if clf is not None:
+            dec = clf.decision_function(vec.transform(tt))
+            out[:, vary] = (dec[:, : len(vary)] > 0).astype(np.int8)
+        return out
+
+    return predict
+
+
+def fit_spacy_textcat(texts, Y, cb, opts) -> Predictor:
+    import spacy
+    from spacy.training import Example
+    from spacy.util import fix_random_seed, minibatch
+
+    fix_random_seed(0)
+    nlp = spacy.blank("en")
+    if opts["spacy_arch"] == "bow":
+        model = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
+                 "ngram_size": 1, "no_output_layer": False, "length": 262144}
+        textcat = nlp.add_pipe("textcat_multilabel", config={"model": model, "threshold": 0.5})
+    else:
+        textcat = nlp.add_pipe("textcat_multilabel", config={"threshold": 0.5})
+    ids = cb.ids
+    for lab in ids:
+        textcat.add_label(lab)
+    examples = [
+        Example.from_dict(nlp.make_doc(t), {"cats": {lab: float(y) for lab, y in zip(ids, row, strict=True)}})
+        for t, row in zip(texts, Y, strict=True)
+    ]
+    optimizer = nlp.initialize(lambda: examples)
+    rng = random.Random(0)
+    order = list(examples)
+    for _ in range(opts["spacy_epochs"]):
+        rng.shuffle(order)
+        losses: dict[str, float] = {}
+        for batch in minibatch(order, size=16):
+            nlp.update(batch, drop=0.2, sgd=optimizer, losses=losses)
+
+    def predict(tt):
+        out = np.zeros((len(tt), len(ids)), dtype=np.int8)
+        for i, doc in enumerate(nlp.pipe(tt, batch_size=256)):
+            out[i] = [doc.cats[lab] >= 0.5 for lab in ids]
+        return out
+
+    return predict
+
+
+def fit_purposeclf(texts, Y, cb, opts) -> Predictor:
+    clf = PurposeClassifier(codebook=cb, random_state=0).fit(list(texts), Y)
+    return lambda tt: (clf.predict_proba(list(tt)) >= clf.thresholds_).astype(np.int8)
+
+
+FITTERS = {
+    "majority": fit_majority,
+    "keywords": fit_keywords,
+    "tfidf_linearsvc": fit_tfidf_linearsvc,
+    "spacy_textcat": fit_spacy_textcat,
+    "purposeclf": fit_purposeclf,
+}
+
+
+# ----------------------------------------------------------------- runner
+def summarise(report: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "macro_f1": report["macro_f1"],
+        "micro_f1": report["micro_f1"],
+        "samples_f1": report["samples_f1"],
+        "exact_match": report["exact_match"],
+        "no_label_f1": report["no_label"]["f1"],
+        "per_label_f1": {c: m["f1"] for c, m in report["per_label"].items()},
+    }
+
+
+def run_dataset(data: dict[str, Any], folds: int, opts: dict[str, Any], log) -> dict[str, Any]:
+    texts, Y, cb = data["texts"], data["Y"], data["codebook"]
+    splits = list(kfold(len(texts), folds))
+    out: dict[str, Any] = {
+        "n": len(texts),
+        "labels": list(cb.ids),
+        "label_support": {c: int(v) for c, v in zip(cb.ids, Y.sum(axis=0), strict=True)},
+        "no_label_rows": int((Y.sum(axis=1) == 0).sum()),
+        "folds": folds,
+        "source": data["source"],
+        "systems": {},
+    }
+    for key in ("sha256", "sha256_matches_source_md", "rows_in_file", "rows_after_cleaning",
+                "label_columns_dropped_rare"):
+        if key in data:
+            out[key] = data[key]
+    for name in SYSTEMS:
+        pred = np.zeros(Y.shape, dtype=np.int8)
+        t_train = t_pred = 0.0
+        fold_macro = []
+        for train, test in splits:
+            t0 = time.perf_counter()
+            predict = FITTERS[name]([texts[i] for i in train], Y[train], cb, opts)
+            t1 = time.perf_counter()
+            pred[test] = predict([texts[i] for i in test])
+            t2 = time.perf_counter()
+            t_train += t1 - t0
+            t_pred += t2 - t1
+            fold_macro.append(multilabel_report(Y[test], pred[test], cb.ids)["macro_f1"])
+        res = summarise(multilabel_report(Y, pred, cb.ids))
+        res.update(train_seconds=t_train, predict_seconds=t_pred, fold_macro_f1=fold_macro)
+        out["systems"][name] = res
+        log(f"  {name:16s} macro-F1 {res['macro_f1']:.3f}  train {t_train:7.1f}s  predict {t_pred:6.2f}s")
+    s = out["systems"]
+    diffs = [a - b for a, b in zip(s["purposeclf"]["fold_macro_f1"], s["tfidf_linearsvc"]["fold_macro_f1"],
+                                   strict=True)]
+    out["purposeclf_minus_tfidf_linearsvc"] = {
+        "macro_f1": s["purposeclf"]["macro_f1"] - s["tfidf_linearsvc"]["macro_f1"],
+        "per_fold": diffs,
+        "folds_purposeclf_better": int(sum(d > 0 for d in diffs)),
+        "mean": float(np.mean(diffs)),
+        "sd": float(np.std(diffs, ddof=1)) if len(diffs) > 1 else 0.0,
+    }
+    return out
+
+
+# ---------------------------------------------------------------- report
+def markdown(results: dict[str, Any], meta: dict[str, Any]) -> str:
+    v = meta["versions"]
+    lines = [
+        "## Comparison with baselines on the same folds",
+        "",
+        f"`{meta['command']}` on {meta['date']}, {meta['machine']}; "
+        f"Python {v['python']}, purposeclf {v['purposeclf']}, scikit-learn {v['scikit-learn']}, "
+        f"spaCy {v['spacy']}, numpy {v['numpy']}, scipy {v['scipy']}. "
+        f"spaCy textcat: {meta['spacy_arch']} architecture, {meta['spacy_epochs']} epochs. "
+        f"Total runtime {meta['total_seconds']:.0f} s.",
+        "",
+        "Every system is trained and scored on the same cross-validation folds; "
+        "F1 is computed over all out-of-fold predictions, times are summed over the folds.",
+        "",
+    ]
+    if len(results) > 1:
+        names = list(results)
+        lines += ["Macro-F1 at a glance:", "",
+                  "| system | " + " | ".join(names) + " |",
+                  "|---|" + "---:|" * len(names)]
+        for sysname in SYSTEMS:
+            cells = []
+            for ds in names:
+                m = results[ds]["systems"][sysname]["macro_f1"]
+                best = max(r["macro_f1"] for r in results[ds]["systems"].values())
+                cells.append(f"**{m:.3f}**" if m == best else f"{m:.3f}")
+            lines.append(f"| {sysname} | " + " | ".join(cells) + " |")
+        lines.append("")
+    for ds, r in results.items():
+        lines += [
+            f"### `{ds}` ({r['n']} answers, {len(r['labels'])} labels, "
+            f"{r['no_label_rows']} with no label, {r['folds']}-fold CV)",
+            "",
+            "| system | macro-F1 | micro-F1 | samples-F1 | no-label F1 | train s | predict s |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for sysname, m in r["systems"].items():
+            lines.append(
+                f"| {sysname} | {m['macro_f1']:.3f} | {m['micro_f1']:.3f} | {m['samples_f1']:.3f} | "
+                f"{m['no_label_f1']:.3f} | {m['train_seconds']:.1f} | {m['predict_seconds']:.2f} |"
+            )
+        d = r["purposeclf_minus_tfidf_linearsvc"]
+        lines += [
+            "",
+            f"purposeclf minus tfidf_linearsvc, macro-F1: **{d['macro_f1']:+.3f}** "
+            f"(per fold {', '.join(f'{x:+.3f}' for x in d['per_fold'])}; "
+            f"purposeclf ahead in {d['folds_purposeclf_better']} of {len(d['per_fold'])} folds).",
+        ]
+        if ds == "pxtextmining":
+            lines += [
+                "",
+                f"Data: {PX_CITATION}. Text column `FFT answer`; blank answers and \"Did not answer\" dropped, "
+                f"identical texts de-duplicated ({r['rows_in_file']} rows in the file, "
+                f"{r['rows_after_cleaning']} after cleaning); \"Labelling not possible\" and \"Not assigned\" "
+                f"excluded; labels with fewer than 10 positive rows dropped "
+                f"({r['label_columns_dropped_rare']} columns). "
+                f"File sha256 {'matches' if r['sha256_matches_source_md'] else 'DIFFERS from'} the recorded one. "
+                "The keyword baseline uses the label names only (the framework has no definitions here).",
+            ]
+        lines.append("")
+    for note in meta["notes"]:
+        lines += [f"_{note}_", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def versions() -> dict[str, str]:
+    import scipy
+    import sklearn
+    import spacy
+
+    return {"python": platform.python_version(), "purposeclf": __version__,
+            "scikit-learn": sklearn.__version__, "spacy": spacy.__version__,
+            "numpy": np.__version__, "scipy": scipy.__version__}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small slice, 3 folds, for smoke tests")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    ap.add_argument("--pxtextmining", type=Path, default=PX_DEFAULT, metavar="PATH",
+                    help=f"the pxtextmining v6framework CSV (default {PX_DEFAULT})")
+    ap.add_argument("--skip-pxtextmining", action="store_true", help="only the bundled corpus")
+    ap.add_argument("--spacy-arch", choices=("bow", "ensemble"), default="bow",
+                    help="textcat_multilabel model: bag of words (default) or spaCy's default ensemble")
+    ap.add_argument("--spacy-epochs", type=int, default=None, help="default 10 (2 with --quick)")
+    args = ap.parse_args(argv)
+    argv_used = list(sys.argv[1:] if argv is None else argv)
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    start = time.perf_counter()
+    folds = 3 if args.quick else 5
+    opts = {"spacy_arch": args.spacy_arch,
+            "spacy_epochs": args.spacy_epochs or (2 if args.quick else 10)}
+    notes: list[str] = []
+    datasets: dict[str, Callable[[], dict[str, Any]]] = {
+        s: (lambda s=s: read_corpus(s, limit=150 if args.quick else None)) for s in ("keep", "purpose")
+    }
+    if args.skip_pxtextmining:
+        notes.append("pxtextmining skipped (--skip-pxtextmining).")
+    elif not args.pxtextmining.is_file():
+        msg = f"pxtextmining skipped: {args.pxtextmining} not found."
+        log(msg)
+        notes.append(msg)
+    else:
+        datasets["pxtextmining"] = lambda: read_pxtextmining(
+            args.pxtextmining, limit=400 if args.quick else None)
+
+    results = {}
+    for ds, load in datasets.items():
+        data = load()
+        log(f"{ds}: {len(data['texts'])} answers, {len(data['codebook'])} labels, {folds}-fold CV")
+        results[ds] = run_dataset(data, folds, opts, log)
+
+    meta = {
+        "command": shlex.join(["python", "benchmarks/compare.py", *argv_used]),
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}",
+        "versions": versions(),
+        "folds": folds,
+        "fold_rule": "order = numpy.random.RandomState(0).permutation(n); fold f = order[f::k]",
+        "spacy_arch": opts["spacy_arch"],
+        "spacy_epochs": opts["spacy_epochs"],
+        "pxtextmining_citation": PX_CITATION if "pxtextmining" in results else None,
+        "notes": notes,
+        "total_seconds": time.perf_counter() - start,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    name = "compare_quick" if args.quick else "compare"
+    (args.out / f"{name}.json").write_text(
+        json.dumps({"meta": meta, "results": results}, indent=1), encoding="utf-8")
+    md = markdown(results, meta)
+    (args.out / f"{name}.md").write_text(md, encoding="utf-8")
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
