@@ -257,3 +257,36 @@ def test_killed_process_never_leaves_a_file_at_the_destination(tmp_path):
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
     assert src.stat().st_size > 0
+
+
+def test_identical_answers_are_scored_once(monkeypatch):
+    from purposeclf.scoring import get_scorer
+
+    scorer = get_scorer("keep")
+    seen = []
+    real = scorer.model.predict_proba
+
+    def spy(texts):
+        seen.append(list(texts))
+        return real(texts)
+
+    monkeypatch.setattr(scorer.model, "predict_proba", spy)
+    proba, _ = scorer.score_texts(["n/a", "nothing", "n/a", "video consults", "n/a"])
+    assert sorted(seen[0]) == ["n/a", "nothing", "video consults"]
+    assert (proba[0] == proba[2]).all() and (proba[0] == proba[4]).all()
+    scorer.score_texts(["n/a", "nothing"])  # remembered from the first call
+    assert len(seen) == 1
+
+
+def test_progress_only_on_a_terminal_and_not_with_quiet(tmp_path, monkeypatch):
+    import purposeclf.cli
+
+    src = tmp_path / "in.csv"
+    src.write_text("text\nthe huddle\n")
+    piped = CliRunner().invoke(cli, ["score", str(src), "-o", str(tmp_path / "o.csv")])
+    assert "scored" not in piped.stderr
+    monkeypatch.setattr(purposeclf.cli, "_stderr_is_terminal", lambda: True)
+    out = CliRunner().invoke(cli, ["score", str(src), "-o", str(tmp_path / "o.csv")])
+    assert "scored 1 rows" in out.stderr
+    quiet = CliRunner().invoke(cli, ["score", str(src), "-o", str(tmp_path / "o.csv"), "-q"])
+    assert "scored" not in quiet.stderr

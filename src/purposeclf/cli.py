@@ -117,6 +117,11 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     _setup_logging(verbose, quiet)
 
 
+def _stderr_is_terminal() -> bool:
+    """Progress is shown only to a person watching a terminal, never into a pipe or file."""
+    return sys.stderr.isatty()
+
+
 def _model_spec(scheme: str | None, model: Path | None) -> str | Path:
     if scheme and model:
         raise click.UsageError("Give either --scheme or --model, not both.")
@@ -203,7 +208,7 @@ def score(
     from .scoring import score_file
 
     to_stdout = output in (None, "-")
-    show = not ctx.obj["quiet"] and sys.stderr.isatty()
+    show = not ctx.obj["quiet"] and _stderr_is_terminal()
 
     def progress(n: int) -> None:
         if show:
