@@ -33,7 +33,9 @@ def main(argv=None) -> int:
              "| scheme | answers | macro-F1 | micro-F1 | samples-F1 | exact match | no-label F1 | Brier | ECE |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for scheme in ("keep", "purpose"):
-        r = evaluate_file(args.data / f"holdout_{scheme}.csv", model=scheme)
+        path = args.data / f"holdout_{scheme}.csv"
+        r = evaluate_file(path, model=scheme)
+        r["data"] = path.name
         results[scheme] = r
         lines.append(
             f"| {scheme} | {r['n_samples']} | **{r['macro_f1']:.3f}** | {r['micro_f1']:.3f} | "
