@@ -214,3 +214,39 @@ def test_evaluate_coverage_and_cv(tmp_path, labelled_csv, toy_model_path):
     assert report["cv"] == 2 and report["n_samples"] == 8  # duplicates dropped
     both = run("evaluate", str(labelled_csv), "--cv", "2", "--model", str(toy_model_path))
     assert both.exit_code == 2
+
+
+def test_train_with_corpus_records_parent_and_sizes(tmp_path):
+    mine = write_csv(tmp_path / "new.csv", ["text", "labels"], [
+        ["the weekly MDT with the hospice about our dying patients", "joined_up_local_system"],
+        ["Wellbeing walks at lunchtime, paid for by the trust", "Valued staff"],  # a name
+    ])
+    model = tmp_path / "keep-v2.pclf"
+    res = run("train", str(mine), "--scheme", "keep", "--with-corpus", "-o", str(model))
+    assert res.exit_code == 0, res.output
+    card = json.loads(run("info", str(model), "--json").stdout)
+    assert card["training"]["parent"] == "keep.v1"
+    assert card["training"]["n_samples"] >= 2000
+    text = run("info", str(model)).stdout
+    assert "parent     keep.v1" in text
+
+
+def test_train_reads_one_column_per_label(tmp_path):
+    rows = [
+        ["evening and weekend appointments", "1", "0", ""],
+        ["extended access at the hub on saturdays", "yes", "", "0"],
+        ["the DES money keeps us afloat", "0", "1", "0"],
+        ["funding and investment for practices", "", "x", ""],
+        ["no idea", "0", "0", "0"],
+    ] * 2
+    src = write_csv(tmp_path / "wide.csv", ["text", "extended_hours", "income_investment",
+                                           "integrator"], rows)
+    model = tmp_path / "w.pclf"
+    res = run("train", str(src), "--scheme", "purpose", "-o", str(model))
+    assert res.exit_code == 0, res.output
+    card = json.loads(run("info", str(model), "--json").stdout)
+    counts = card["training"]["label_counts"]
+    assert counts["extended_hours"] == 2 and counts["income_investment"] == 2
+    bad = write_csv(tmp_path / "bad.csv", ["text", "extended_hours"], [["x", "maybe"]])
+    res = run("train", str(bad), "--scheme", "purpose", "-o", str(tmp_path / "b.pclf"))
+    assert res.exit_code == 1 and "row 1" in res.stderr and "'maybe'" in res.stderr

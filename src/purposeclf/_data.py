@@ -11,6 +11,7 @@ from pathlib import Path
 from .codebook import Codebook
 from .exceptions import ColumnNotFoundError, DataError, UnknownLabelError
 from .io import open_table
+from .text import as_text
 
 __all__ = ["LabelledData", "read_labelled", "parse_labels"]
 
@@ -68,6 +69,38 @@ def parse_labels(
     return tuple(out)
 
 
+_TRUE = {"1", "1.0", "true", "yes", "y", "x"}
+_FALSE = {"", "0", "0.0", "false", "no", "n"}
+
+
+def _wide_columns(header: list[str], codebook: Codebook | None) -> list[tuple[int, str]]:
+    """One-column-per-label layout: (column index, label id) for columns named by labels."""
+    if codebook is None:
+        return []
+    cols = []
+    for j, name in enumerate(header):
+        lid = codebook.resolve(name)
+        if lid is not None:
+            cols.append((j, lid))
+    return cols
+
+
+def _wide_labels(
+    row: list[object], cols: list[tuple[int, str]], *, row_no: int, source: str
+) -> tuple[str, ...]:
+    out = []
+    for j, lid in cols:
+        cell = as_text(row[j]).strip().lower()
+        if cell in _TRUE:
+            out.append(lid)
+        elif cell not in _FALSE:
+            raise DataError(
+                f"{source}, row {row_no}: column {lid!r} holds {cell!r}; one-column-per-label "
+                "files need 1 or 0 (or yes/no, x or empty) in each label column."
+            )
+    return tuple(out)
+
+
 def read_labelled(
     path: str | os.PathLike[str],
     *,
@@ -77,7 +110,13 @@ def read_labelled(
     encoding: str | None = None,
     drop_duplicates: bool = True,
 ) -> LabelledData:
-    """Read a labelled CSV: a text column and a labels column of ids joined by ``;``.
+    """Read labelled answers: a text column and a labels column of ids joined by ``;``.
+
+    The labels column may hold label ids or label names. Without a labels
+    column, and with a codebook, a one-column-per-label layout (a column named
+    by each label id or name, holding 1/0, yes/no, x or empty) is read instead,
+    as spreadsheets export it. Any format :func:`purposeclf.io.open_table`
+    reads works (CSV, TSV, XLSX, JSON Lines).
 
     Row numbers in error messages count data rows from 1 (the header is row 0),
     as a spreadsheet shows them less one.
@@ -108,13 +147,19 @@ def read_labelled(
     n_empty = n_dup = 0
     with open_table(path, encoding=encoding) as table:
         header = table.header
-        for col in (text_column, labels_column):
-            if col not in header:
-                raise ColumnNotFoundError(col, header, source=src)
-        ti, li = header.index(text_column), header.index(labels_column)
+        if text_column not in header:
+            raise ColumnNotFoundError(text_column, header, source=src)
+        ti = header.index(text_column)
+        wide = _wide_columns(header, codebook) if labels_column not in header else None
+        if labels_column not in header and not wide:
+            raise ColumnNotFoundError(labels_column, header, source=src)
+        li = header.index(labels_column) if not wide else -1
         for i, row in enumerate(table.rows, start=1):
-            text = row[ti]
-            labs = parse_labels(row[li], codebook, row=i, source=src)
+            text = as_text(row[ti])
+            if wide:
+                labs = _wide_labels(row, wide, row_no=i, source=src)
+            else:
+                labs = parse_labels(as_text(row[li]), codebook, row=i, source=src)
             if not text.strip():
                 n_empty += 1
                 continue

@@ -275,6 +275,8 @@ def score(
 )
 @click.option("--encoding", default=None, help="Input encoding (default: detected).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--with-corpus", is_flag=True,
+              help="Add your answers to the bundled corpus of the scheme and train on both.")
 @click.option("--force", is_flag=True, help="Overwrite an existing model file.")
 @_verbosity
 @_friendly
@@ -287,11 +289,18 @@ def train(
     labels_column: str,
     encoding: str | None,
     seed: int,
+    with_corpus: bool,
     force: bool,
 ) -> None:
-    """Train a model on labelled answers in DATA.
+    """Train a model on labelled answers in DATA (CSV, TSV, XLSX or JSON Lines).
 
-    Without --scheme or --codebook the labels are taken from the data.
+    DATA has a text column and a labels column (label ids or names joined by
+    ';', empty for no label), or, with --scheme/--codebook, one 0/1 column per
+    label. Without --scheme or --codebook the labels are taken from the data
+    (and a built-in codebook is used when the labels are its ids).
+
+    \b
+    purposeclf train new_labels.csv --scheme keep --with-corpus -o keep-v2.pclf
     """
     from .training import train_file
 
@@ -307,6 +316,7 @@ def train(
         encoding=encoding,
         random_state=seed,
         overwrite=force,
+        with_corpus=with_corpus,
     )
     m = meta["metrics"].get("oof_threshold_tuning", {})
     click.echo(

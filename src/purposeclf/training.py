@@ -27,6 +27,25 @@ def _matching_builtin(ids: tuple[str, ...]) -> Codebook | None:
     return None
 
 
+def bundled_corpus(scheme: str) -> Path:
+    """The labelled corpus a bundled model was trained on."""
+    from importlib import resources
+
+    from .exceptions import DataError
+
+    candidates = [
+        Path(str(resources.files("purposeclf") / "corpus" / f"{scheme}.csv")),
+        Path(__file__).resolve().parents[2] / "corpus" / f"{scheme}.csv",
+    ]
+    for c in candidates:
+        if c.is_file():
+            return c
+    raise DataError(
+        f"There is no bundled corpus for scheme {scheme!r}; --with-corpus works with "
+        "the built-in schemes (keep, purpose)."
+    )
+
+
 def train_file(
     data: str | os.PathLike[str],
     output: str | os.PathLike[str],
@@ -39,8 +58,9 @@ def train_file(
     overwrite: bool = False,
     name: str | None = None,
     params: dict[str, Any] | None = None,
+    with_corpus: bool = False,
 ) -> dict[str, Any]:
-    """Train a :class:`PurposeClassifier` on a labelled CSV and save it.
+    """Train a :class:`PurposeClassifier` on a labelled file and save it.
 
     Parameters
     ----------
@@ -58,6 +78,10 @@ def train_file(
         Replace an existing model file.
     params : dict, default=None
         More :class:`PurposeClassifier` parameters.
+    with_corpus : bool, default=False
+        Train on the bundled corpus of the scheme plus ``data`` (needs a
+        built-in scheme). Where the same answer is in both, your labels win.
+        The bundled model is recorded as the new model's parent.
 
     Returns
     -------
@@ -81,17 +105,40 @@ def train_file(
         encoding=encoding,
     )
     chosen = cb or _matching_builtin(labelled.codebook.ids) or labelled.codebook
-    clf = PurposeClassifier(
-        codebook=chosen, random_state=random_state, **(params or {})
-    )
-    clf.fit(labelled.texts, labelled.labels)
+    texts, labels = list(labelled.texts), list(labelled.labels)
+    parent = None
+    n_corpus = 0
+    if with_corpus:
+        corpus_path = bundled_corpus(chosen.scheme)
+        base = read_labelled(corpus_path, codebook=chosen)
+        mine = {" ".join(t.split()).lower() for t in texts}
+        keep = [
+            (t, lab)
+            for t, lab in zip(base.texts, base.labels)
+            if " ".join(t.split()).lower() not in mine
+        ]
+        n_corpus = len(keep)
+        texts = [t for t, _ in keep] + texts
+        labels = [lab for _, lab in keep] + labels
+        from ._persist import bundled_models, _version_key
+
+        versions = [n for n in bundled_models() if _version_key(n)[0] == chosen.scheme]
+        parent = max(versions, key=lambda n: _version_key(n)[1]) if versions else None
+        logger.info(
+            "training on %d corpus answers plus %d of yours", n_corpus, len(labelled.texts)
+        )
+    clf = PurposeClassifier(codebook=chosen, random_state=random_state, **(params or {}))
+    clf.fit(texts, labels)
     save(
         clf,
         out,
         name=name or out.stem,
+        parent=parent,
         extra={
             "data": {
                 "source": Path(str(data)).name,
+                "n_user_answers": len(labelled.texts),
+                "n_corpus_answers": n_corpus,
                 "dropped_empty": labelled.n_dropped_empty,
                 "dropped_duplicates": labelled.n_dropped_duplicates,
             }
