@@ -250,3 +250,37 @@ def test_train_reads_one_column_per_label(tmp_path):
     bad = write_csv(tmp_path / "bad.csv", ["text", "extended_hours"], [["x", "maybe"]])
     res = run("train", str(bad), "--scheme", "purpose", "-o", str(tmp_path / "b.pclf"))
     assert res.exit_code == 1 and "row 1" in res.stderr and "'maybe'" in res.stderr
+
+
+def test_review_relabel_train_compare_audit_loop(tmp_path, labelled_csv, toy_model_path):
+    example = Path(__file__).parents[1] / "examples" / "answers.csv"
+    to_label = tmp_path / "to_label.csv"
+    res = run("review", str(example), "--model", str(toy_model_path), "--budget", "6",
+              "-o", str(to_label))
+    assert res.exit_code == 0, res.output
+    rows = read_out(to_label.read_text(encoding="utf-8-sig"))
+    assert len(rows) == 6 and {"labels", "model_guess", "digital_tools"} <= set(rows[0])
+    # a person ticks 0/1 columns in a spreadsheet
+    for r in rows:
+        r["great_teams"] = "1" if "huddle" in r["text"] else "0"
+    with to_label.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    again = run("review", str(example), "--model", str(toy_model_path), "-o", str(to_label))
+    assert again.exit_code == 1 and "--force" in again.stderr
+    new = tmp_path / "new.pclf"
+    res = run("train", str(to_label), "--scheme", "keep", "-o", str(new),
+              "--compare-to", str(toy_model_path), "--compare-data", str(labelled_csv))
+    assert res.exit_code == 0, res.output
+    assert any(v in res.stdout for v in ("better", "no clear difference", "worse"))
+    card = json.loads(run("info", str(new), "--json").stdout)
+    huddles = sum("huddle" in r["text"] for r in rows)
+    assert card["training"]["label_counts"]["great_teams"] == huddles
+    cmp_ = run("compare", str(toy_model_path), str(toy_model_path), str(labelled_csv), "--json")
+    assert cmp_.exit_code == 0, cmp_.output
+    assert json.loads(cmp_.stdout)["verdict"] == "no clear difference"
+    aud = run("audit", str(labelled_csv), "--scheme", "keep", "-o", str(tmp_path / "a.csv"))
+    assert aud.exit_code == 0, aud.output
+    header = (tmp_path / "a.csv").read_text().splitlines()[0]
+    assert header == "row,score,given,suggested,text"

@@ -101,6 +101,13 @@ def _wide_labels(
     return tuple(out)
 
 
+def _is_review_file(path: str | os.PathLike[str], encoding: str | None) -> bool:
+    from .retrain import GUESS_COLUMN
+
+    with open_table(path, encoding=encoding) as table:
+        return GUESS_COLUMN in table.header
+
+
 def read_labelled(
     path: str | os.PathLike[str],
     *,
@@ -140,6 +147,15 @@ def read_labelled(
         The same answer appears with different labels (the message lists them).
     """
     src = str(path)
+    if codebook is not None and _is_review_file(path, encoding):
+        # A review file written by `purposeclf review` and corrected by a person.
+        from .retrain import read_review_file
+
+        rtexts, rlabels = read_review_file(
+            path, codebook, text_column=text_column, labels_column=labels_column,
+            encoding=encoding,
+        )
+        return LabelledData(rtexts, rlabels, codebook, src)
     texts: list[str] = []
     labels: list[tuple[str, ...]] = []
     seen: dict[str, tuple[str, ...]] = {}

@@ -277,6 +277,12 @@ def score(
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option("--with-corpus", is_flag=True,
               help="Add your answers to the bundled corpus of the scheme and train on both.")
+@click.option("--compare-to", "compare_to", default=None,
+              help="After training, compare the new model with this one (bundled name or "
+                   "file) on --compare-data, and print the verdict.")
+@click.option("--compare-data", type=_InFile, default=None,
+              help="Labelled answers for --compare-to (default: DATA itself, which favours "
+                   "the new model).")
 @click.option("--force", is_flag=True, help="Overwrite an existing model file.")
 @_verbosity
 @_friendly
@@ -290,6 +296,8 @@ def train(
     encoding: str | None,
     seed: int,
     with_corpus: bool,
+    compare_to: str | None,
+    compare_data: Path | None,
     force: bool,
 ) -> None:
     """Train a model on labelled answers in DATA (CSV, TSV, XLSX or JSON Lines).
@@ -319,11 +327,18 @@ def train(
         with_corpus=with_corpus,
     )
     m = meta["metrics"].get("oof_threshold_tuning", {})
+    n_labels = len(meta["codebook"]["labels"])
     click.echo(
-        f"wrote {out}: {meta['training']['n_samples']} answers, {len(meta['codebook']['labels'])} labels"
+        f"wrote {out}: {meta['training']['n_samples']} answers, {n_labels} labels"
         + (f", out-of-fold macro-F1 {m['macro_f1']:.3f}" if m else ""),
         err=True,
     )
+    if compare_to:
+        from .retrain import compare_models, format_comparison
+
+        result = compare_models(compare_to, out, compare_data or data,
+                                text_column=text_column, labels_column=labels_column)
+        click.echo(format_comparison(result))
 
 
 @cli.command()
@@ -401,6 +416,113 @@ def info(model: str | None, as_json: bool) -> None:
         click.echo(info_text(as_json=as_json))
     else:
         click.echo(model_card(model, as_json=as_json))
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.argument("data", type=_InFile)
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--labels-column", default="labels", show_default=True)
+@click.option("--n-boot", type=click.IntRange(100, 100_000), default=1000, show_default=True,
+              help="Bootstrap resamples for the confidence interval.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON.")
+@_verbosity
+@_friendly
+def compare(old: str, new: str, data: Path, text_column: str, labels_column: str, n_boot: int,
+            as_json: bool) -> None:
+    """Is model NEW better than model OLD on the labelled answers in DATA?
+
+    OLD and NEW are bundled names (keep, purpose) or model files. Reports both
+    models' macro-F1, the difference with a paired bootstrap 95% confidence
+    interval, per-label changes, and a verdict: better, no clear difference, or
+    worse. Use answers neither model was trained on.
+    """
+    from .retrain import compare_models, format_comparison
+
+    result = compare_models(old, new, data, text_column=text_column,
+                            labels_column=labels_column, n_boot=n_boot)
+    click.echo(json.dumps(result, indent=2, default=float) if as_json else format_comparison(result))
+
+
+@cli.command()
+@click.argument("input", type=_InFile)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The review CSV to write (open it in a spreadsheet, correct, train on it).")
+@click.option("--budget", type=click.IntRange(1, 100_000), default=200, show_default=True,
+              help="How many answers to pick.")
+@click.option("--scheme", type=click.Choice(BUILTIN_SCHEMES), default=None,
+              help="Bundled model (default: keep).")
+@click.option("--model", type=_InFile, default=None, help="A model file.")
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--encoding", default=None)
+@click.option("--force", is_flag=True, help="Overwrite an existing review file.")
+@_verbosity
+@_friendly
+def review(input: Path, output: Path, budget: int, scheme: str | None, model: Path | None,
+           text_column: str, encoding: str | None, force: bool) -> None:
+    """Pick the answers in INPUT whose labels would teach the model most.
+
+    Uncertain answers that are unlike each other are chosen and written with
+    the model's current guess, both as a 'labels' column and as one 0/1 column
+    per label; correct either in a spreadsheet, then:
+
+    \b
+    purposeclf train to_label.csv --scheme keep --with-corpus -o keep-v2.pclf
+    """
+    from .retrain import make_review_file
+
+    if output.exists() and not force:
+        raise click.ClickException(f"{output} already exists; pass --force to replace it.")
+    result = make_review_file(input, output, model=_model_spec(scheme, model), budget=budget,
+                              text_column=text_column, encoding=encoding)
+    click.echo(f"wrote {result['n_selected']} of {result['n_rows']} answers to {output}",
+               err=True)
+
+
+@cli.command()
+@click.argument("data", type=_InFile)
+@click.option("--scheme", type=click.Choice(BUILTIN_SCHEMES), default=None,
+              help="Validate labels against a built-in codebook.")
+@click.option("--codebook", "codebook_file", type=_InFile, default=None, help="Your codebook.")
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--labels-column", default="labels", show_default=True)
+@click.option("--top", type=click.IntRange(1, 1_000_000), default=50, show_default=True,
+              help="How many suspect rows to list.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Write the list as CSV (default: a table on stdout).")
+@_verbosity
+@_friendly
+def audit(data: Path, scheme: str | None, codebook_file: Path | None, text_column: str,
+          labels_column: str, top: int, output: str | None) -> None:
+    """List labelled rows in DATA most likely to be mislabelled, with a suggested fix.
+
+    Out-of-fold predictions (each answer scored by a model that never saw it)
+    are compared with the given labels; rows where the model confidently
+    disagrees come first.
+    """
+    from ._data import read_labelled
+    from .codebook import load_codebook
+    from .io import write_rows
+    from .retrain import audit as audit_rows
+    from .training import _matching_builtin
+
+    cb = load_codebook(codebook_file or scheme) if (codebook_file or scheme) else None
+    labelled = read_labelled(data, codebook=cb, text_column=text_column,
+                             labels_column=labels_column, drop_duplicates=False)
+    cb = cb or _matching_builtin(labelled.codebook.ids) or labelled.codebook
+    found = audit_rows(labelled.texts, list(labelled.labels), cb)[:top]
+    if output:
+        write_rows(output, ["row", "score", "given", "suggested", "text"], [
+            [r["row"], f"{r['score']:.3f}", ";".join(r["given"]), ";".join(r["suggested"]),
+             r["text"]] for r in found])
+        return
+    if not found:
+        click.echo("No row looks mislabelled.")
+    for r in found:
+        click.echo(f"row {r['row']:>5}  score {r['score']:.2f}  given: {';'.join(r['given']) or '(none)'}"
+                   f"  suggested: {';'.join(r['suggested']) or '(none)'}")
+        click.echo(f"           {r['text'][:110]!r}")
 
 
 @cli.group()
