@@ -181,7 +181,7 @@ def read_pxtextmining(
         "texts": texts,
         "Y": Y[:, cols],
         "codebook": cb,
-        "source": str(path),
+        "source": f"pxtextmining/{path.name}",
         "sha256": sha,
         "sha256_matches_source_md": sha == PX_SHA256,
         "rows_in_file": n_raw,
