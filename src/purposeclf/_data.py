@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .codebook import Codebook
 from .exceptions import ColumnNotFoundError, DataError, UnknownLabelError
 from .io import open_table
@@ -32,6 +34,15 @@ class LabelledData:
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def indicator(self, classes: tuple[str, ...] | list[str]) -> np.ndarray:
+        """0/1 matrix of shape (n_answers, len(classes)) of the labels."""
+        index = {c: j for j, c in enumerate(classes)}
+        Y = np.zeros((len(self.texts), len(index)), dtype=np.int8)
+        for i, labs in enumerate(self.labels):
+            for lab in labs:
+                Y[i, index[lab]] = 1
+        return Y
 
     def sha256(self) -> str:
         h = hashlib.sha256()

@@ -291,11 +291,7 @@ def evaluate_file(
             encoding=encoding,
             drop_duplicates=False,
         )
-        index = {c: j for j, c in enumerate(m.classes)}
-        T = np.zeros((len(data_), len(index)), dtype=np.int8)
-        for i, labs in enumerate(data_.labels):
-            for lab in labs:
-                T[i, index[lab]] = 1
+        T = data_.indicator(m.classes)
         proba = m.predict_proba(data_.texts)
         P = m.decide(proba)
         conf = confidence(proba, m.thresholds)

@@ -296,12 +296,7 @@ def compare_models(
         encoding=encoding,
         drop_duplicates=False,
     )
-    index = {c: j for j, c in enumerate(ids_old)}
-    n, k = len(labelled), len(ids_old)
-    T = np.zeros((n, k), dtype=bool)
-    for i, labs in enumerate(labelled.labels):
-        for lab in labs:
-            T[i, index[lab]] = True
+    T = labelled.indicator(ids_old).astype(bool)
     P_old = m_old.decide(m_old.predict_proba(labelled.texts))
     order = [ids_new.index(c) for c in ids_old]  # new model's columns, old order
     P_new = m_new.decide(m_new.predict_proba(labelled.texts))[:, order]
@@ -319,7 +314,7 @@ def compare_models(
         "compared %s and %s on %d answers: macro F1 %+.3f (95%% CI %+.3f to %+.3f)",
         name_old,
         name_new,
-        n,
+        len(T),
         boot["difference"],
         *boot["ci"],
     )
@@ -350,7 +345,7 @@ def compare_models(
             }
             for j, c in enumerate(ids_old)
         },
-        "n_samples": int(n),
+        "n_samples": len(T),
         "n_boot": boot["n_boot"],
         "data": str(data),
     }
