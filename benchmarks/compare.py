@@ -88,7 +88,7 @@ from spacy.util import fix_random_seed, minibatch
 from purposeclf import __version__
 from purposeclf._estimator import PurposeClassifier
 from purposeclf.codebook import Codebook, load_codebook
-from purposeclf.evaluation import multilabel_report
+from purposeclf.evaluation import multilabel_report, summary_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 # shared/ sits beside the project's folder: ../shared/data/pxtextmining/
@@ -366,17 +366,6 @@ FITTERS = {
 
 
 # ----------------------------------------------------------------- runner
-def summarise(report: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "macro_f1": report["macro_f1"],
-        "micro_f1": report["micro_f1"],
-        "samples_f1": report["samples_f1"],
-        "exact_match": report["exact_match"],
-        "no_label_f1": report["no_label"]["f1"],
-        "per_label_f1": {c: m["f1"] for c, m in report["per_label"].items()},
-    }
-
-
 def run_dataset(
     data: dict[str, Any], folds: int, opts: dict[str, Any], log
 ) -> dict[str, Any]:
@@ -417,7 +406,7 @@ def run_dataset(
             fold_macro.append(
                 multilabel_report(Y[test], pred[test], cb.ids)["macro_f1"]
             )
-        res = summarise(multilabel_report(Y, pred, cb.ids))
+        res = summary_figures(multilabel_report(Y, pred, cb.ids))
         res.update(
             train_seconds=t_train, predict_seconds=t_pred, fold_macro_f1=fold_macro
         )

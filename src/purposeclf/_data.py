@@ -80,8 +80,9 @@ def parse_labels(
     return tuple(out)
 
 
-_TRUE = {"1", "1.0", "true", "yes", "y", "x"}
-_FALSE = {"", "0", "0.0", "false", "no", "n"}
+# Cells of a one-column-per-label layout (shared with review files).
+TRUE_CELLS = frozenset({"1", "1.0", "true", "yes", "y", "x"})
+FALSE_CELLS = frozenset({"", "0", "0.0", "false", "no", "n"})
 
 
 def _wide_columns(header: list[str], codebook: Codebook | None) -> list[tuple[int, str]]:
@@ -102,9 +103,9 @@ def _wide_labels(
     out = []
     for j, lid in cols:
         cell = as_text(row[j]).strip().lower()
-        if cell in _TRUE:
+        if cell in TRUE_CELLS:
             out.append(lid)
-        elif cell not in _FALSE:
+        elif cell not in FALSE_CELLS:
             raise DataError(
                 f"{source}, row {row_no}: column {lid!r} holds {cell!r}; one-column-per-label "
                 "files need 1 or 0 (or yes/no, x or empty) in each label column."

@@ -13,12 +13,11 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Any
 
 
 from ._data import read_labelled
 from .codebook import load_codebook
-from .evaluation import cross_validate
+from .evaluation import cross_validate, summary_figures
 
 __all__ = ["build"]
 
@@ -43,14 +42,7 @@ def build(
             data.texts, data.labels
         )
         name = f"{scheme}.v{MODEL_VERSION.get(scheme, 1)}"
-        cv = {
-            "macro_f1": report["macro_f1"],
-            "micro_f1": report["micro_f1"],
-            "samples_f1": report["samples_f1"],
-            "exact_match": report["exact_match"],
-            "no_label_f1": report["no_label"]["f1"],
-            "per_label_f1": {k: v["f1"] for k, v in report["per_label"].items()},
-        }
+        cv = summary_figures(report)
         path = save(
             clf,
             out_dir / f"{name}{MODEL_SUFFIX}",

@@ -10,6 +10,7 @@ import numpy as np
 
 __all__ = [
     "multilabel_report",
+    "summary_figures",
     "coverage_curve",
     "cross_validate",
     "evaluate_file",
@@ -101,6 +102,18 @@ def multilabel_report(
         out["brier"] = float(((pr - T) ** 2).mean())
         out["ece"] = _ece(pr.ravel(), T.ravel())
     return out
+
+
+def summary_figures(report: dict[str, Any]) -> dict[str, Any]:
+    """The headline figures of a :func:`multilabel_report`, for model cards and tables."""
+    return {
+        "macro_f1": report["macro_f1"],
+        "micro_f1": report["micro_f1"],
+        "samples_f1": report["samples_f1"],
+        "exact_match": report["exact_match"],
+        "no_label_f1": report["no_label"]["f1"],
+        "per_label_f1": {c: m["f1"] for c, m in report["per_label"].items()},
+    }
 
 
 def _ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:

@@ -33,6 +33,7 @@ import scipy.sparse as sp
 
 from ._linear import LinearMultilabel, confidence
 from ._validation import Interval, check_params
+from ._data import FALSE_CELLS, TRUE_CELLS
 from .codebook import Codebook, load_codebook
 from .exceptions import ColumnNotFoundError, DataError
 from .text import as_text
@@ -56,8 +57,6 @@ logger = logging.getLogger(__name__)
 #: reviewer; :func:`read_review_file` uses it to tell which layout was edited.
 GUESS_COLUMN = "model_guess"
 
-_TRUE_CELLS = frozenset({"1", "1.0", "x", "y", "yes", "true"})
-_FALSE_CELLS = frozenset({"", "0", "0.0", "n", "no", "false"})
 
 
 # ------------------------------------------------------------------ helpers
@@ -701,9 +700,9 @@ def _indicator(cell: object, *, column: str, row: int, source: str) -> bool:
     from .io import _cell_str
 
     value = _cell_str(cell).strip().lower()
-    if value in _TRUE_CELLS:
+    if value in TRUE_CELLS:
         return True
-    if value in _FALSE_CELLS:
+    if value in FALSE_CELLS:
         return False
     raise DataError(
         f"{source}, row {row}: column {column!r} holds {_cell_str(cell)!r}; expected "
