@@ -94,3 +94,13 @@ def test_shipped_rules_are_those_of_the_installed_spacy():
     current = export_rules()
     for key in ("prefix", "suffix", "infix", "url_match", "rules"):
         assert shipped[key] == current[key], f"regenerate: python -m purposeclf._tokenizer ({key})"
+
+
+def test_missing_values_of_pandas_and_numpy_are_empty_answers():
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    from purposeclf.text import as_text
+
+    assert [as_text(v) for v in (pd.NA, pd.NaT, np.float32("nan"), None)] == [""] * 4
+    assert as_text(np.int64(7)) == "7"
+    assert as_text("  kept ") == "  kept "

@@ -172,6 +172,12 @@ def _model_spec(scheme: str | None, model: Path | None) -> str | Path:
 )
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes for large files (same output as -j 1).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="Score here, or on a Dask cluster (CSV/TSV input; same output): "
+                   "--dask-scheduler, else a local one of --jobs workers.")
+@click.option("--dask-scheduler", metavar="ADDRESS", default=None,
+              help="With --engine dask: the scheduler to use, e.g. tcp://host:8786.")
 @click.option("--summary", is_flag=True, help="Print label and camp counts (Markdown) when done.")
 @click.option("--summary-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the counts to this file (.md for Markdown, else CSV).")
@@ -194,6 +200,8 @@ def score(
     excel_safe: bool,
     review_below: float | None,
     jobs: int,
+    engine: str,
+    dask_scheduler: str | None,
     summary: bool,
     summary_out: Path | None,
     force: bool,
@@ -214,20 +222,47 @@ def score(
         if show:
             click.echo(f"\rscored {n:,} rows", err=True, nl=False)
 
-    result = score_file(
-        input,
-        output,
-        model=_model_spec(scheme, model),
-        text_column=text_column,
-        encoding=encoding,
-        delimiter=delimiter,
-        sheet=sheet,
-        excel_safe=excel_safe,
-        review_below=review_below,
-        jobs=jobs,
-        force=force,
-        progress=progress,
-    )
+    if dask_scheduler is not None and engine != "dask":
+        raise click.UsageError("--dask-scheduler needs --engine dask.")
+    if engine == "dask":
+        if sheet is not None:
+            raise click.UsageError(
+                "--engine dask reads CSV or TSV input; --sheet is for XLSX (use the "
+                "local engine)."
+            )
+        try:
+            from .dask import score_csv
+        except ImportError as exc:
+            raise click.ClickException(str(exc)) from None
+        result = score_csv(
+            input,
+            output,
+            model=_model_spec(scheme, model),
+            text_column=text_column,
+            encoding=encoding,
+            delimiter=delimiter,
+            excel_safe=excel_safe,
+            review_below=review_below,
+            force=force,
+            scheduler=dask_scheduler,
+            n_workers=jobs,
+            progress=progress,
+        )
+    else:
+        result = score_file(
+            input,
+            output,
+            model=_model_spec(scheme, model),
+            text_column=text_column,
+            encoding=encoding,
+            delimiter=delimiter,
+            sheet=sheet,
+            excel_safe=excel_safe,
+            review_below=review_below,
+            jobs=jobs,
+            force=force,
+            progress=progress,
+        )
     if show:
         click.echo("", err=True)
     if summary or summary_out:
@@ -264,7 +299,8 @@ def score(
     "codebook_file",
     type=_InFile,
     default=None,
-    help="Your own codebook (JSON or CSV with id,name,description,camp).",
+    help="Your own codebook (JSON, CSV with id,name,description,camp, or a "
+    "REFI-QDA .qdc from NVivo, ATLAS.ti or MAXQDA).",
 )
 @click.option("--text-column", default="text", show_default=True)
 @click.option(
@@ -525,9 +561,51 @@ def audit(data: Path, scheme: str | None, codebook_file: Path | None, text_colum
         click.echo(f"           {r['text'][:110]!r}")
 
 
+@cli.command()
+@click.argument("scored", type=_InFile)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="HTML file to write (default: SCORED with .html; '-' for stdout).")
+@click.option("--scheme", default=None,
+              help="Scheme to report when SCORED has scores for several.")
+@click.option("--codebook", "codebook_file", type=_InFile, default=None,
+              help="Label names for a scheme you trained yourself (default: ids).")
+@click.option("--text-column", default=None,
+              help="Column of the answers (default: 'text', else guessed).")
+@click.option("--examples", type=click.IntRange(0, 50), default=3, show_default=True,
+              help="Example answers per label.")
+@click.option("--title", default=None, help="Title of the report.")
+@click.option("--encoding", default=None, help="Input encoding (default: detected).")
+@click.option("--sheet", default=None, help="Worksheet of an XLSX input (default: the first).")
+@_verbosity
+@_friendly
+def report(scored: Path, output: str | None, scheme: str | None, codebook_file: Path | None,
+           text_column: str | None, examples: int, title: str | None, encoding: str | None,
+           sheet: str | None) -> None:
+    """Make a one-file HTML report of SCORED, a file written by 'purposeclf score'.
+
+    Charts and tables of how often each label (and camp) applies, the share of
+    answers with no label and needing review, and example answers per label
+    with e-mail addresses, phone numbers and NHS numbers masked. The file has
+    no scripts and loads nothing from the internet: e-mail it or print it.
+
+    \b
+    purposeclf score answers.csv -o coded.csv --review-below 0.6
+    purposeclf report coded.csv -o report.html
+    """
+    from .html_report import write_report
+
+    data = write_report(scored, output, scheme=scheme, codebook=codebook_file,
+                        text_column=text_column, examples_per_label=examples, title=title,
+                        encoding=encoding, sheet=sheet)
+    if output != "-":
+        where = output or Path(scored).with_suffix(".html")
+        click.echo(f"wrote {where}: {data.n_rows:,} answers, {len(data.label_ids)} labels",
+                   err=True)
+
+
 @cli.group()
 def codebook() -> None:
-    """List and show codebooks (the label schemes)."""
+    """List, show and export codebooks (the label schemes)."""
 
 
 @codebook.command("list")
@@ -556,6 +634,30 @@ def codebook_show(name: str, as_json: bool) -> None:
         if as_json
         else codebook_text(cb)
     )
+
+
+@codebook.command("export")
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write: .qdc (REFI-QDA, for NVivo, ATLAS.ti, MAXQDA), .json or .csv.")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+@_verbosity
+@_friendly
+def codebook_export(name: str, output: Path, force: bool) -> None:
+    """Write the codebook NAME (built-in name or codebook file) to another format.
+
+    The format follows -o's extension. A .qdc file imports into NVivo,
+    ATLAS.ti, MAXQDA and other QDA programs; a .qdc exported back from them
+    works with --codebook (label ids are kept).
+
+    \b
+    purposeclf codebook export purpose -o purpose.qdc
+    purposeclf train coded.csv --codebook purpose-from-nvivo.qdc -o mine.pclf
+    """
+    from .qda import export_codebook
+
+    export_codebook(name, output, overwrite=force)
+    click.echo(f"wrote {output}", err=True)
 
 
 def _terminate(signum: int, frame: Any) -> None:

@@ -249,8 +249,10 @@ def load_codebook(spec: str | Path | Codebook) -> Codebook:
     ----------
     spec : str, Path or Codebook
         ``"keep"`` or ``"purpose"`` for a built-in scheme, or the path of a JSON
-        file (the shipped format) or a CSV file with columns ``id,name,description,
-        not_this,camp``.
+        file (the shipped format), a CSV file with columns ``id,name,description,
+        not_this,camp`` or a REFI-QDA codebook ``.qdc`` exported by NVivo,
+        ATLAS.ti, MAXQDA and others (see :mod:`purposeclf.qda`; the scheme is
+        named after the file).
 
     Returns
     -------
@@ -278,11 +280,9 @@ def load_codebook(spec: str | Path | Codebook) -> Codebook:
     if suffix == ".csv":
         return Codebook.from_dict(_read_csv_codebook(path), source=str(path))
     if suffix == ".qdc":
-        raise CodebookError(
-            path,
-            "REFI-QDA .qdc codebooks cannot be read yet; save the codes as a CSV "
-            "with columns id,name,description,camp",
-        )
+        from .qda import read_qdc
+
+        return read_qdc(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

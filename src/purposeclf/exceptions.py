@@ -21,8 +21,22 @@ __all__ = [
 ]
 
 
+def _rebuild(cls: type, message: str, state: dict) -> Exception:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, message)
+    exc.__dict__.update(state)
+    return exc
+
+
 class PurposeclfError(Exception):
-    """Base class of every error raised by purposeclf."""
+    """Base class of every error raised by purposeclf.
+
+    Errors survive pickling (they cross process boundaries when scoring with
+    several workers) with their class, message and attributes.
+    """
+
+    def __reduce__(self) -> tuple:
+        return (_rebuild, (type(self), str(self), dict(self.__dict__)))
 
 
 class CodebookError(PurposeclfError, ValueError):

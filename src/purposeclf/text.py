@@ -122,14 +122,25 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def as_text(value: Any) -> str:
-    """The answer text of a cell: ``None``, NaN and non-strings handled."""
-    if value is None:
+    """The answer text of a cell: ``None``, NaN and non-strings handled.
+
+    Missing values of pandas (``pd.NA``, ``pd.NaT``) and numpy NaNs of any
+    float type are empty answers.
+    """
+    if isinstance(value, str):
+        return value
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
         return ""
     if isinstance(value, float):
         return "" if math.isnan(value) else repr(value)
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
-    return value if isinstance(value, str) else str(value)
+    try:
+        if value != value:  # NaN of numpy's float16/float32 and the like
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
 
 
 def normalise(text: str) -> str:
