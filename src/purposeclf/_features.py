@@ -4,6 +4,20 @@ The vectoriser is our own small implementation rather than sklearn's
 ``TfidfVectorizer`` so that its whole state is plain arrays (term lists, idf
 weights, a lemma table), which the model format stores without pickling, and so
 that per-chunk work is memoised for speed on large files.
+
+Two term weightings exist:
+
+``"additive"`` (models trained by purposeclf 0.1 onwards)
+    Every occurrence of a term adds its idf to the answer's vector, and each
+    block (words, characters) is divided by the square root of the sum of the
+    squared occurrence weights. Both sums run over occurrences, so an answer's
+    linear score is the sum of its whitespace chunks' scores (plus the bigrams
+    that span chunks) divided by a norm that is also a sum over chunks: a
+    scorer can remember each distinct chunk's contribution and never build the
+    sparse matrix (see :meth:`TextFeaturizer.chunk_batch`).
+``"sublinear_l2"`` (earlier model files)
+    ``1 + log(tf)`` per distinct term of the answer and the exact L2 norm of
+    each block; kept so that those files score exactly as they did.
 """
 
 from __future__ import annotations
@@ -44,7 +58,11 @@ class TextFeaturizer:
         A term must occur in at least this many training answers.
     char_weight : float, default=1.0
         Weight of the character block relative to the word block.
+    weighting : {"additive", "sublinear_l2"}, default="additive"
+        Term weighting (see the module's docstring).
     """
+
+    WEIGHTINGS = ("additive", "sublinear_l2")
 
     def __init__(
         self,
@@ -53,11 +71,17 @@ class TextFeaturizer:
         char_ngrams: tuple[int, int] | None = (3, 5),
         min_df: int = 2,
         char_weight: float = 1.0,
+        weighting: str = "additive",
     ) -> None:
+        if weighting not in self.WEIGHTINGS:
+            raise ValueError(
+                f"weighting must be one of {self.WEIGHTINGS}; got {weighting!r}."
+            )
         self.word_ngrams = tuple(word_ngrams)
         self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
         self.min_df = min_df
         self.char_weight = char_weight
+        self.weighting = weighting
 
     # -- analysis -----------------------------------------------------------
     def _word_terms(self, lemmas: Sequence[str]) -> list[str]:
@@ -138,6 +162,10 @@ class TextFeaturizer:
     def n_features_(self) -> int:
         return len(self.word_terms_) + len(self.char_terms_)
 
+    @property
+    def n_word_features_(self) -> int:
+        return len(self.word_terms_)
+
     def _chunk_features(self, chunk: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Unigram indices (-1 when unknown) and character n-gram indices of a chunk."""
         widx = self._word_index
@@ -156,7 +184,9 @@ class TextFeaturizer:
     def _reset_chunk_store(self) -> None:
         # Every distinct whitespace-delimited chunk gets an id; its unigram and
         # character n-gram indices are stored once, in flat arrays, and a batch
-        # of texts is expanded from chunk ids with numpy.
+        # of texts is expanded from chunk ids with numpy. The generation tells
+        # caches keyed by chunk id (see LinearMultilabel) that ids were reused.
+        self._generation = getattr(self, "_generation", -1) + 1
         self._chunk_ids: dict[str, int] = {}
         self._uni_flat = array("i")
         self._uni_start = array("q")
@@ -177,26 +207,64 @@ class TextFeaturizer:
         self._chunk_ids[chunk] = cid
         return cid
 
-    def transform(self, texts: Sequence[object]) -> sp.csr_matrix:
-        """TF-IDF matrix of shape (n_texts, n_features), rows L2-normalised per block."""
+    @property
+    def n_chunks_(self) -> int:
+        """Distinct chunks remembered so far (ids 0 .. n_chunks_ - 1)."""
+        return len(self._uni_start)
+
+    def chunk_batch(self, texts: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+        """Chunk ids of a batch of texts, in order, and the number per text.
+
+        A text is normalised and split on whitespace; each distinct chunk is
+        analysed once (tokens, lemmas, n-gram indices) and remembered, so that
+        the ids can be expanded into features with numpy. The store is emptied
+        when it holds more than 200,000 chunks (``_generation`` then changes).
+        """
         if len(self._chunk_ids) > 200_000:
             self._reset_chunk_store()
-        ids = self._chunk_ids
+        get = self._chunk_ids.get
         add = self._add_chunk
         cids: list[int] = []
         n_chunks: list[int] = []
         for text in texts:
             chunks = normalise(text if type(text) is str else as_text(text)).split()
             n_chunks.append(len(chunks))
-            get = ids.get
-            cids.extend([c if (c := get(ch)) is not None else add(ch) for ch in chunks])
-        n = len(n_chunks)
-        C = np.asarray(cids, dtype=np.int64)
-        chunk_doc = np.repeat(np.arange(n, dtype=np.int64), n_chunks)
-        U, doc = _gather(self._uni_flat, self._uni_start, self._uni_len, C, chunk_doc)
+            got = list(map(get, chunks))
+            if None in got:
+                for i, c in enumerate(got):
+                    if c is None:  # new, or new earlier in this same text
+                        c = get(chunks[i])
+                        got[i] = add(chunks[i]) if c is None else c
+            cids.extend(got)
+        return np.asarray(cids, dtype=np.int64), np.asarray(n_chunks, dtype=np.int64)
+
+    def chunk_items(
+        self, first: int, stop: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Unigram and character n-gram indices of the chunks ``first..stop-1``.
+
+        Returns the unigram indices (known ones only) with the local chunk each
+        belongs to, then the same for the character n-grams.
+        """
+        C = np.arange(first, stop, dtype=np.int64)
+        local = np.arange(stop - first, dtype=np.int64)
+        U, uc = _gather(self._uni_flat, self._uni_start, self._uni_len, C, local)
         known = U >= 0
-        rows = [doc[known]] if self._use_unigrams else []
-        cols = [U[known]] if self._use_unigrams else []
+        if not self._use_unigrams:
+            known[:] = False
+        G, gc = _gather(self._chr_flat, self._chr_start, self._chr_len, C, local)
+        return U[known], uc[known], G, gc
+
+    def bigrams(
+        self, C: np.ndarray, chunk_doc: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Unigram sequence of a batch and the bigram features found in it.
+
+        Returns ``(U, doc, bigram_doc, bigram_feature)``: the unigram index of
+        every token (-1 when unknown) with its text, then the text and feature
+        index of every bigram of the model found in the sequence.
+        """
+        U, doc = _gather(self._uni_flat, self._uni_start, self._uni_len, C, chunk_doc)
         if len(self._bigram_keys) and len(U) > 1:
             a, b = U[:-1], U[1:]
             ok = (a >= 0) & (b >= 0) & (doc[:-1] == doc[1:])
@@ -204,21 +272,41 @@ class TextFeaturizer:
             pos = np.searchsorted(self._bigram_keys, keys)
             pos[pos >= len(self._bigram_keys)] = 0
             found = self._bigram_keys[pos] == keys
-            rows.append(doc[:-1][ok][found])
-            cols.append(self._bigram_feats[pos[found]])
+            return U, doc, doc[:-1][ok][found], self._bigram_feats[pos[found]]
+        empty = np.zeros(0, np.int64)
+        return U, doc, empty, empty
+
+    def transform(self, texts: Sequence[object]) -> sp.csr_matrix:
+        """TF-IDF matrix of shape (n_texts, n_features), normalised per block."""
+        C, n_chunks = self.chunk_batch(texts)
+        n = len(n_chunks)
+        chunk_doc = np.repeat(np.arange(n, dtype=np.int64), n_chunks)
+        U, doc, bdoc, bfeat = self.bigrams(C, chunk_doc)
+        known = U >= 0
+        rows = [doc[known], bdoc] if self._use_unigrams else [bdoc]
+        cols = [U[known], bfeat] if self._use_unigrams else [bfeat]
+        block = self._block if self.weighting == "sublinear_l2" else self._additive_block
         blocks = [
-            self._block(
-                np.concatenate(rows) if rows else np.zeros(0, np.int64),
-                np.concatenate(cols) if cols else np.zeros(0, np.int64),
-                n,
-                self.word_idf_,
-                1.0,
-            )
+            block(np.concatenate(rows), np.concatenate(cols), n, self.word_idf_, 1.0)
         ]
         if self.char_ngrams:
             ccol, crow = _gather(self._chr_flat, self._chr_start, self._chr_len, C, chunk_doc)
-            blocks.append(self._block(crow, ccol, n, self.char_idf_, self.char_weight))
+            blocks.append(block(crow, ccol, n, self.char_idf_, self.char_weight))
         return sp.hstack(blocks, format="csr")
+
+    @staticmethod
+    def _additive_block(
+        rows: np.ndarray, cols: np.ndarray, n: int, idf: np.ndarray, weight: float
+    ) -> sp.csr_matrix:
+        data = idf[cols].astype(np.float64)
+        sq = np.bincount(rows, weights=data * data, minlength=n)
+        norms = np.sqrt(sq)
+        norms[norms == 0] = 1.0
+        data *= (weight / norms)[rows]
+        # tocsr sums the occurrences of each term
+        return sp.coo_matrix(
+            (data.astype(np.float32), (rows, cols)), shape=(n, len(idf))
+        ).tocsr()
 
     @staticmethod
     def _block(
@@ -249,6 +337,7 @@ class TextFeaturizer:
             "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None,
             "min_df": self.min_df,
             "char_weight": self.char_weight,
+            "weighting": self.weighting,
         }
 
     def to_arrays(self) -> dict[str, np.ndarray]:
@@ -272,6 +361,8 @@ class TextFeaturizer:
             char_ngrams=tuple(cn) if cn else None,  # type: ignore[arg-type]
             min_df=int(config["min_df"]),  # type: ignore[arg-type]
             char_weight=float(config["char_weight"]),  # type: ignore[arg-type]
+            # files written before the additive weighting existed
+            weighting=str(config.get("weighting", "sublinear_l2")),
         )
         self.word_terms_ = _unpack(arrays["word_terms"])
         self.char_terms_ = _unpack(arrays["char_terms"])

@@ -212,9 +212,28 @@ def cross_validate(
     """K-fold cross-validation of the PurposeClassifier recipe.
 
     Each fold trains a fresh model (thresholds tuned inside the training fold)
-    and predicts the held-out answers. Returns the :func:`multilabel_report`
-    over all out-of-fold predictions, with ``Y``, ``proba``, ``pred`` and
-    ``confidence`` arrays under ``"_arrays"``.
+    and predicts the held-out answers.
+
+    Parameters
+    ----------
+    texts : list of str
+        The answers.
+    labels : list of tuple of str
+        Label ids of each answer (empty tuple: no label).
+    codebook : Codebook or str
+        The scheme the labels come from.
+    folds : int, default=5
+        Number of folds (a seeded random split).
+    random_state : int, default=0
+        Seed of the fold split and of the models.
+    params : dict, default=None
+        Parameters passed to each :class:`~purposeclf.PurposeClassifier`.
+
+    Returns
+    -------
+    dict
+        The :func:`multilabel_report` over all out-of-fold predictions, with
+        ``Y``, ``proba``, ``pred`` and ``confidence`` arrays under ``"_arrays"``.
     """
     from ._estimator import PurposeClassifier, _binarize
     from ._linear import confidence
@@ -317,7 +336,18 @@ def evaluate_file(
 
 
 def format_report(report: dict[str, Any]) -> str:
-    """A readable table of a :func:`multilabel_report`."""
+    """A readable table of a :func:`multilabel_report`.
+
+    Parameters
+    ----------
+    report : dict
+        The result of :func:`multilabel_report` (or of :func:`evaluate_file`).
+
+    Returns
+    -------
+    str
+        Per-label precision, recall, F1 and support, then the overall figures.
+    """
     per = report["per_label"]
     width = max([len("label")] + [len(c) for c in per])
     lines = [f"{'label':<{width}}  precision  recall     f1  support"]

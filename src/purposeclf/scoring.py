@@ -183,7 +183,20 @@ def get_scorer(
     *,
     review_below: float | None = None,
 ) -> Scorer:
-    """A :class:`Scorer` for a bundled model name, a model path or a loaded bundle."""
+    """A :class:`Scorer` for a bundled model name, a model path or a loaded bundle.
+
+    Parameters
+    ----------
+    model : str, Path or ModelBundle, default="keep"
+        Bundled scheme name, model file, or a model loaded with
+        :func:`purposeclf.load_model`.
+    review_below : float, default=None
+        Add a ``needs_review`` column marking answers whose confidence is below it.
+
+    Returns
+    -------
+    Scorer
+    """
     bundle = model if isinstance(model, ModelBundle) else load_model(model)
     if review_below is not None and not 0 < review_below < 1:
         raise ValueError(f"review_below must be in (0, 1); got {review_below!r}.")

@@ -155,7 +155,9 @@ def normalise(text: str) -> str:
         return ""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    if _CONTROL.search(text):
+    # isprintable() is a fast C check; every character _CONTROL matches
+    # (controls, surrogates) is non-printable.
+    if not text.isprintable() and _CONTROL.search(text):
         text = _CONTROL.sub(" ", text)
     low = text.lower()
     for trigger, rx, repls in _MULTI_RULES:
