@@ -49,8 +49,9 @@ project (https://github.com/The-Strategy-Unit/pxtextmining, commit
 ``ba6c0a2f10ca9bb3b964b72afe6047b463095c75``, file ``datasets/v6framework_230831.csv``;
 MIT licence, Copyright (c) 2021 NHS England; data from North East Ambulance Service
 and Northamptonshire Healthcare NHS trusts). It is read from
-``../shared/data/pxtextmining/v6framework_230831.csv`` (beside the project folder) or ``--pxtextmining PATH``
-and never copied into this repository; when the file is missing that part is skipped.
+``../shared/data/pxtextmining/v6framework_230831.csv`` (beside the project folder)
+or ``--pxtextmining PATH`` and never copied into this repository; when the file is
+missing that part is skipped.
 Text is the ``FFT answer`` column; rows with a blank answer or "Did not answer" are
 dropped, identical texts are de-duplicated (first kept), labels are the one-hot
 framework-v6 columns except "Labelling not possible" and "Not assigned", and only
@@ -73,22 +74,18 @@ import shlex
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import spacy
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.svm import LinearSVC
-from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.training import Example
-from spacy.util import fix_random_seed, minibatch
 
 from purposeclf import __version__
-from purposeclf._estimator import PurposeClassifier
 from purposeclf.codebook import Codebook, load_codebook
 from purposeclf.evaluation import multilabel_report, summary_figures
+
+# spaCy, scikit-learn and PurposeClassifier are imported inside the functions that
+# need them, so that footprint.py can load the keyword rules without paying for them.
 
 ROOT = Path(__file__).resolve().parents[1]
 # shared/ sits beside the project's folder: ../shared/data/pxtextmining/
@@ -241,7 +238,12 @@ def stem(word: str) -> str:
     return word
 
 
-STOP = frozenset(STOP_WORDS)
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 def content_stems(text: str, stop: frozenset[str]) -> set[str]:
@@ -253,7 +255,8 @@ def content_stems(text: str, stop: frozenset[str]) -> set[str]:
 
 
 def keyword_rules(cb: Codebook) -> list[set[str]]:
-    raw = [content_stems(f"{lab.name} {lab.description}", STOP) for lab in cb.labels]
+    stop = stop_words()
+    raw = [content_stems(f"{lab.name} {lab.description}", stop) for lab in cb.labels]
     counts: dict[str, int] = {}
     for words in raw:
         for w in words:
@@ -265,49 +268,68 @@ def keyword_rules(cb: Codebook) -> list[set[str]]:
     return rules
 
 
+def predict_keywords(
+    texts: Sequence[str], rules: Sequence[set[str]], stop: frozenset[str]
+) -> np.ndarray:
+    """1 where an answer contains any of a label's rule words."""
+    out = np.zeros((len(texts), len(rules)), dtype=np.int8)
+    for i, t in enumerate(texts):
+        words = content_stems(t, stop)
+        for j, rule in enumerate(rules):
+            out[i, j] = bool(words & rule)
+    return out
+
+
 def fit_keywords(texts, Y, cb, opts) -> Predictor:
     rules = keyword_rules(cb)  # no training data used
+    stop = stop_words()
+    return lambda tt: predict_keywords(tt, rules, stop)
 
-    def predict(tt):
-        out = np.zeros((len(tt), len(rules)), dtype=np.int8)
-        for i, t in enumerate(tt):
-            words = content_stems(t, STOP)
-            for j, rule in enumerate(rules):
-                out[i, j] = bool(words & rule)
-        return out
 
-    return predict
+def tfidf_linearsvc_pipeline():
+    """The unfitted TF-IDF + one-vs-rest LinearSVC pipeline (pxtextmining style)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.svm import LinearSVC
+
+    return make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+        OneVsRestClassifier(LinearSVC(class_weight="balanced", random_state=0)),
+    )
 
 
 def fit_tfidf_linearsvc(texts, Y, cb, opts) -> Predictor:
-    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-    X = vec.fit_transform(texts)
     pos = Y.sum(axis=0)
     # labels constant in this training fold get a constant answer
     vary = np.flatnonzero((pos > 0) & (pos < len(Y)))
     const = (pos == len(Y)).astype(np.int8)
-    clf = None
+    pipe = None
     if len(vary):
-        clf = OneVsRestClassifier(LinearSVC(class_weight="balanced", random_state=0))
         # a 2-column target keeps OneVsRestClassifier in multi-label mode
         target = (
             Y[:, vary]
             if len(vary) > 1
             else np.column_stack([Y[:, vary], 1 - Y[:, vary]])
         )
-        clf.fit(X, target)
+        pipe = tfidf_linearsvc_pipeline().fit(list(texts), target)
 
     def predict(tt):
         out = np.tile(const, (len(tt), 1))
-        if clf is not None:
-            dec = clf.decision_function(vec.transform(tt))
+        if pipe is not None:
+            dec = pipe.decision_function(list(tt))
             out[:, vary] = (dec[:, : len(vary)] > 0).astype(np.int8)
         return out
 
     return predict
 
 
-def fit_spacy_textcat(texts, Y, cb, opts) -> Predictor:
+def train_spacy_textcat(texts, Y, ids: Sequence[str], opts: dict[str, Any]):
+    """A blank English spaCy pipeline with a trained ``textcat_multilabel``."""
+    import spacy
+    from spacy.training import Example
+    from spacy.util import fix_random_seed, minibatch
+
     fix_random_seed(0)
     nlp = spacy.blank("en")
     if opts["spacy_arch"] == "bow":
@@ -323,7 +345,6 @@ def fit_spacy_textcat(texts, Y, cb, opts) -> Predictor:
         )
     else:
         textcat = nlp.add_pipe("textcat_multilabel", config={"threshold": 0.5})
-    ids = cb.ids
     for lab in ids:
         textcat.add_label(lab)
     examples = [
@@ -341,6 +362,12 @@ def fit_spacy_textcat(texts, Y, cb, opts) -> Predictor:
         losses: dict[str, float] = {}
         for batch in minibatch(order, size=16):
             nlp.update(batch, drop=0.2, sgd=optimizer, losses=losses)
+    return nlp
+
+
+def fit_spacy_textcat(texts, Y, cb, opts) -> Predictor:
+    ids = cb.ids
+    nlp = train_spacy_textcat(texts, Y, ids, opts)
 
     def predict(tt):
         out = np.zeros((len(tt), len(ids)), dtype=np.int8)
@@ -352,6 +379,8 @@ def fit_spacy_textcat(texts, Y, cb, opts) -> Predictor:
 
 
 def fit_purposeclf(texts, Y, cb, opts) -> Predictor:
+    from purposeclf._estimator import PurposeClassifier
+
     clf = PurposeClassifier(codebook=cb, random_state=0).fit(list(texts), Y)
     return lambda tt: (clf.predict_proba(list(tt)) >= clf.thresholds_).astype(np.int8)
 
@@ -512,16 +541,15 @@ def markdown(results: dict[str, Any], meta: dict[str, Any]) -> str:
 
 
 def versions() -> dict[str, str]:
-    import scipy
-    import sklearn
+    from importlib.metadata import version  # no need to import the packages
 
     return {
         "python": platform.python_version(),
         "purposeclf": __version__,
-        "scikit-learn": sklearn.__version__,
-        "spacy": spacy.__version__,
+        "scikit-learn": version("scikit-learn"),
+        "spacy": version("spacy"),
         "numpy": np.__version__,
-        "scipy": scipy.__version__,
+        "scipy": version("scipy"),
     }
 
 
