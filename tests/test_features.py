@@ -87,3 +87,17 @@ def test_earlier_weighting_still_scores_through_the_matrix():
 def test_unknown_weighting_is_rejected():
     with pytest.raises(ValueError, match="weighting must be one of"):
         TextFeaturizer(weighting="bm25")
+
+
+def test_the_estimator_passes_its_weighting_and_load_reports_it(tmp_path):
+    import purposeclf
+
+    clf = PurposeClassifier(
+        codebook="keep", min_df=1, threshold=0.5, weighting="sublinear_l2", random_state=0
+    ).fit(TOY_TEXTS * 2, TOY_LABELS * 2)
+    assert clf.vectorizer_.weighting == "sublinear_l2"
+    back = purposeclf.load(purposeclf.save(clf, tmp_path / "m.pclf"))
+    assert back.get_params()["weighting"] == "sublinear_l2"
+    np.testing.assert_allclose(back.predict_proba(TOY_TEXTS), clf.predict_proba(TOY_TEXTS))
+    with pytest.raises(ValueError, match="'weighting' parameter of PurposeClassifier"):
+        PurposeClassifier(weighting="bm25").fit(TOY_TEXTS, TOY_LABELS)

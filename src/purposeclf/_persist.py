@@ -5,6 +5,17 @@ array. Loading reads the JSON with :mod:`json` and each array with
 ``allow_pickle=False`` after checking its header (dtype on an allow-list, declared
 size within the archive's), verifies a SHA-256 over the metadata and every array,
 and refuses anything else. Nothing in a model file is ever executed.
+
+Before anything is decompressed, the archive's own records are checked: at most
+64 members, plain names (``metadata.json`` and ``<name>.npy``) each used once, no
+encryption, only stored or deflate compression, at most 1 GiB uncompressed in all,
+and no member that would expand more than 100-fold (a zip bomb). A member is
+never read past the size the archive declares. Every failure is a
+:class:`~purposeclf.exceptions.ModelFileError` saying what is wrong.
+
+Saving is reproducible: members are written in a fixed order with fixed
+timestamps and compression, and the ``created`` date is ``SOURCE_DATE_EPOCH``
+when that environment variable is set, so the same model gives the same bytes.
 """
 
 from __future__ import annotations
@@ -14,12 +25,16 @@ import hashlib
 import io
 import json
 import logging
+import math
 import os
 import platform
+import re
+import struct
 import tempfile
 import time
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -32,6 +47,7 @@ from ._linear import LinearMultilabel
 from ._version import __version__
 from .codebook import Codebook
 from .exceptions import ModelFileError, ModelVersionWarning, UnknownSchemeError
+from .io import _source_date
 
 if TYPE_CHECKING:
     from ._estimator import PurposeClassifier
@@ -55,6 +71,9 @@ _ALLOWED_DTYPES = {"<f4", "<f8", "|u1", "<i4", "<i8"}
 _MAX_META_BYTES = 16 * 2**20
 _MAX_TOTAL_BYTES = 1 * 2**30
 _MAX_MEMBERS = 64
+_MAX_RATIO = 100  # deflate of real model arrays gives 1.3x to 5x
+_RATIO_FLOOR = 1 * 2**20  # members smaller than this may compress any amount
+_MEMBER_NAME = re.compile(r"[A-Za-z0-9_]{1,64}\.npy")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -159,12 +178,7 @@ def save(
         for k, v in model.get_params(deep=False).items()
         if k != "codebook"
     }
-    created = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (
-        _dt.datetime.fromtimestamp(int(created), _dt.timezone.utc)
-        if created
-        else _dt.datetime.now(_dt.timezone.utc)
-    )
+    when = _source_date() or _dt.datetime.now(_dt.timezone.utc)
     meta: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -223,8 +237,9 @@ def save(
 def _write_member(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3  # the same bytes on every platform
     info.external_attr = 0o644 << 16
-    zf.writestr(info, data)
+    zf.writestr(info, data, compresslevel=6)
 
 
 # ------------------------------------------------------------------ loading
@@ -288,20 +303,110 @@ def _read_npy(path: Path, name: str, raw: bytes) -> np.ndarray:
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(fp)
         else:
             raise ValueError(f"unsupported .npy version {major}.{minor}")
-    except ValueError as exc:
+    except (ValueError, SyntaxError, TypeError, RecursionError) as exc:
         raise _fail(path, f"array {name!r} has a damaged header ({exc})") from None
     if dtype.str not in _ALLOWED_DTYPES or dtype.hasobject:
         raise _fail(
             path, f"array {name!r} has dtype {dtype.str}, which model files never use"
         )
-    n_items = int(np.prod(shape, dtype=np.int64)) if shape else 1
-    if n_items < 0 or n_items * dtype.itemsize != len(raw) - fp.tell():
+    # Python integers: a product of huge dimensions must not wrap around.
+    n_items = math.prod(int(d) for d in shape)
+    held = len(raw) - fp.tell()
+    if n_items * dtype.itemsize != held:
         raise _fail(
             path,
-            f"array {name!r} declares shape {shape} but holds {len(raw) - fp.tell()} bytes "
+            f"array {name!r} declares shape {shape} but holds {held} bytes "
             "(truncated or tampered file)",
         )
-    return np.lib.format.read_array(io.BytesIO(raw), allow_pickle=False)
+    try:
+        arr = np.lib.format.read_array(io.BytesIO(raw), allow_pickle=False)
+    except (ValueError, TypeError) as exc:  # pragma: no cover - checked above
+        raise _fail(path, f"array {name!r} cannot be read ({exc})") from None
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise _fail(path, f"array {name!r} holds NaN or infinite values")
+    return arr
+
+
+def _check_directory(path: Path) -> None:
+    """Refuse an archive with too many members before zipfile parses it all.
+
+    Reads the end-of-central-directory record (the last 22 to 65,557 bytes).
+    """
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - (22 + 0xFFFF)))
+            tail = fh.read()
+    except OSError as exc:
+        raise _fail(path, f"cannot read the file ({exc.strerror})") from None
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise _fail(path, "the archive is damaged or truncated (no central directory)")
+    n_disk, n_total, cd_size = struct.unpack("<8xHHL", tail[at : at + 16])
+    if n_disk != n_total:
+        raise _fail(path, "the archive is split over several disks, not one file")
+    if n_total > _MAX_MEMBERS or cd_size > _MAX_MEMBERS * 1024:
+        raise _fail(
+            path,
+            f"the archive declares {n_total:,} members ({cd_size:,} bytes of "
+            f"directory); a model has at most {_MAX_MEMBERS}",
+        )
+
+
+def _check_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Everything that can be judged from the archive's directory alone."""
+    if len(infos) > _MAX_MEMBERS:
+        raise _fail(
+            path, f"the archive holds {len(infos)} members; a model has far fewer"
+        )
+    if _META not in {i.filename for i in infos}:
+        raise _fail(path, f"no {_META} inside: not a purposeclf model file")
+    seen: set[str] = set()
+    for i in infos:
+        name = i.filename
+        if name in seen:
+            raise _fail(path, f"member {name!r} appears twice in the archive")
+        seen.add(name)
+        if name != _META and not _MEMBER_NAME.fullmatch(name):
+            raise _fail(path, f"unexpected member {name!r} in the archive")
+        if i.flag_bits & 0x1:
+            raise _fail(path, f"member {name!r} is encrypted; model files never are")
+        if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _fail(
+                path,
+                f"member {name!r} uses compression method {i.compress_type}; model "
+                "files use only stored or deflate",
+            )
+        if i.file_size > _RATIO_FLOOR and i.file_size > _MAX_RATIO * i.compress_size:
+            raise _fail(
+                path,
+                f"member {name!r} would expand from {i.compress_size:,} to "
+                f"{i.file_size:,} bytes, more than {_MAX_RATIO}-fold; refusing a "
+                "possible zip bomb",
+            )
+    total = sum(i.file_size for i in infos)
+    if total > _MAX_TOTAL_BYTES:
+        raise _fail(
+            path,
+            f"the archive declares {total:,} bytes uncompressed "
+            f"(limit {_MAX_TOTAL_BYTES:,})",
+        )
+
+
+# What zipfile and zlib raise for damaged archives; none of it escapes as is.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+    UnicodeDecodeError,
+    zlib.error,
+)
 
 
 def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -310,7 +415,7 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             head = fh.read(4)
     except OSError as exc:
         raise _fail(path, f"cannot read the file ({exc.strerror})") from None
-    if head[:2] == b"\x80\x04" or head[:1] == b"\x80":
+    if head[:1] == b"\x80":
         raise _fail(
             path, "this is a Python pickle, not a purposeclf model; it was not loaded"
         )
@@ -318,41 +423,25 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         raise _fail(
             path, "not a purposeclf model file (not a ZIP archive of JSON and arrays)"
         )
+    _check_directory(path)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except _ZIP_ERRORS as exc:
         raise _fail(path, f"the archive is damaged or truncated ({exc})") from None
     with zf:
         infos = zf.infolist()
-        names = [i.filename for i in infos]
-        if _META not in names:
-            raise _fail(path, f"no {_META} inside: not a purposeclf model file")
-        if len(infos) > _MAX_MEMBERS:
-            raise _fail(
-                path, f"the archive holds {len(infos)} members; a model has far fewer"
-            )
-        total = sum(i.file_size for i in infos)
-        if total > _MAX_TOTAL_BYTES:
-            raise _fail(
-                path,
-                f"the archive declares {total:,} bytes uncompressed (limit {_MAX_TOTAL_BYTES:,})",
-            )
-        for i in infos:
-            if i.filename != _META and not (
-                i.filename.endswith(".npy")
-                and "/" not in i.filename
-                and ".." not in i.filename
-            ):
-                raise _fail(path, f"unexpected member {i.filename!r} in the archive")
+        _check_members(path, infos)
         meta_info = zf.getinfo(_META)
         if meta_info.file_size > _MAX_META_BYTES:
             raise _fail(path, "metadata.json is implausibly large")
         try:
             meta = json.loads(_read_member(zf, meta_info).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise _fail(path, f"metadata.json is not valid JSON ({exc})") from None
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise _fail(path, f"the archive is damaged or truncated ({exc})") from None
+        except _ZIP_ERRORS + (RecursionError,) as exc:
+            if isinstance(exc, UnicodeDecodeError | ValueError | RecursionError):
+                problem = f"metadata.json is not valid JSON ({exc})"
+            else:
+                problem = f"the archive is damaged or truncated ({exc})"
+            raise _fail(path, problem) from None
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise _fail(path, "metadata.json does not describe a purposeclf model")
         fv = meta.get("format_version")
@@ -379,7 +468,7 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
                 raise _fail(path, f"array {name!r} is not in the manifest")
             try:
                 raw = _read_member(zf, i)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            except _ZIP_ERRORS as exc:
                 raise _fail(path, f"array {name!r} is damaged ({exc})") from None
             arr = _read_npy(path, name, raw)
             if arr.dtype.str != spec.get("dtype") or list(arr.shape) != spec.get(
@@ -392,7 +481,11 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             raise _fail(
                 path, f"arrays missing from the archive: {', '.join(sorted(missing))}"
             )
-    if meta.get("sha256") != _digest(meta, arrays):
+    try:
+        digest = _digest(meta, arrays)
+    except (TypeError, ValueError) as exc:
+        raise _fail(path, f"metadata.json cannot be checked ({exc})") from None
+    if meta.get("sha256") != digest:
         raise _fail(
             path,
             "its SHA-256 checksum does not match the contents: the file was modified "
@@ -412,14 +505,59 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
+# Parts of the model card and the JSON type each must have when present.
+_CARD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "scheme": str,
+    "created": str,
+    "versions": dict,
+    "codebook": dict,
+    "estimator": dict,
+    "featurizer": dict,
+    "training": dict,
+    "metrics": dict,
+}
+_TRAINING_TYPES: dict[str, type | tuple[type, ...]] = {
+    "n_samples": int,
+    "label_counts": dict,
+    "data_sha256": (str, type(None)),
+    "parent": (str, type(None)),
+}
+
+
+def _check_card(meta: dict[str, Any], path: Path) -> None:
+    """Every part of the card that code reads has the JSON type it expects.
+
+    Only a file whose author recomputed the checksum can fail this; it keeps
+    ``purposeclf.load`` and ``purposeclf info`` from tripping over the card.
+    """
+    checks = [(meta, _CARD_TYPES, "")]
+    if isinstance(meta.get("training"), dict):
+        checks.append((meta["training"], _TRAINING_TYPES, "training."))
+    for part, types, prefix in checks:
+        for key, kind in types.items():
+            if key in part and not isinstance(part[key], kind):
+                raise _fail(
+                    path,
+                    f"the model card's {prefix}{key} has the wrong type "
+                    f"({type(part[key]).__name__}); purposeclf did not write this file",
+                )
+    params = meta.get("estimator", {}).get("params", {})
+    if not isinstance(params, dict):
+        raise _fail(path, "the model card's estimator.params has the wrong type")
+
+
 def _check_versions(meta: dict[str, Any], path: Path) -> None:
-    saved = str(meta.get("versions", {}).get("purposeclf", "unknown"))
+    versions = meta.get("versions")
+    if not isinstance(versions, dict):
+        versions = {}
+    saved = str(versions.get("purposeclf", "unknown"))
     if saved.split(".")[:2] != __version__.split(".")[:2]:
         name = meta.get("name") or path.stem
         minor = ".".join(saved.split(".")[:2])
         warnings.warn(
-            f"Model {name!r} was trained with purposeclf {saved}; you have {__version__}. "
-            f"Retrain it, or pin purposeclf {minor}.x.",
+            f"Model {name!r} was trained with purposeclf {saved}; you have "
+            f"{__version__}. Retrain it, or pin purposeclf {minor}.x.",
             ModelVersionWarning,
             stacklevel=3,
         )
@@ -429,10 +567,29 @@ def load_model(spec: str | os.PathLike[str]) -> ModelBundle:
     """Load a model file (or a bundled model by name) without scikit-learn.
 
     This is what scoring uses: numpy and scipy only, fast to start.
+
+    Parameters
+    ----------
+    spec : str or Path
+        A bundled model name (``"keep"``, ``"purpose"``, ``"keep.v1"``) or the
+        path of a ``.pclf`` file.
+
+    Returns
+    -------
+    ModelBundle
+        The fitted parts (``.model``), the metadata (``.meta``) and the path.
+
+    Raises
+    ------
+    ModelFileError
+        The file is missing, damaged, tampered with or not a purposeclf model.
+    UnknownSchemeError
+        ``spec`` is neither a bundled name nor an existing file.
     """
     t0 = time.perf_counter()
     path = resolve_model_path(spec)
     meta, arrays = _read_file(path)
+    _check_card(meta, path)
     _check_versions(meta, path)
     try:
         codebook = Codebook.from_dict(meta["codebook"], source=f"{path} metadata")
@@ -441,7 +598,8 @@ def load_model(spec: str | os.PathLike[str]) -> ModelBundle:
         k = len(codebook)
         if coef.shape != (k, featurizer.n_features_):
             raise ValueError(
-                f"weights have shape {coef.shape}; expected ({k}, {featurizer.n_features_})"
+                f"weights have shape {coef.shape}; "
+                f"expected ({k}, {featurizer.n_features_})"
             )
         for a in ("intercept", "thresholds"):
             if arrays[a].shape != (k,):
@@ -449,7 +607,8 @@ def load_model(spec: str | os.PathLike[str]) -> ModelBundle:
         model = LinearMultilabel(
             featurizer, coef, arrays["intercept"], arrays["thresholds"], codebook
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        # Only a file whose author recomputed the checksum gets this far.
         raise _fail(path, f"the contents are inconsistent ({exc})") from None
     logger.debug("loaded %s in %.3f s", path, time.perf_counter() - t0)
     return ModelBundle(model, meta, str(path))
@@ -487,13 +646,21 @@ def load(spec: str | os.PathLike[str]) -> PurposeClassifier:
 
     bundle = load_model(spec)
     meta = bundle.metadata
-    params = dict(meta.get("estimator", {}).get("params", {}))
+    try:
+        params = dict(meta.get("estimator", {}).get("params", {}))
+        training = meta.get("training", {})
+        n_train = int(training.get("n_samples", 0))
+        label_counts = dict(training.get("label_counts", {}))
+        oof = meta.get("metrics", {}).get("oof_threshold_tuning")
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise _fail(Path(bundle.path), f"the model card is malformed ({exc})") from None
     for key in ("word_ngrams", "char_ngrams"):
         if isinstance(params.get(key), list):
             params[key] = tuple(params[key])
     valid = PurposeClassifier().get_params(deep=False)
     clf = PurposeClassifier(**{k: v for k, v in params.items() if k in valid})
     m = bundle.model
+    clf.weighting = m.featurizer.weighting  # files made before the parameter existed
     clf.codebook_ = m.codebook
     clf.classes_ = m.codebook.ids
     clf.vectorizer_ = m.featurizer
@@ -501,10 +668,9 @@ def load(spec: str | os.PathLike[str]) -> PurposeClassifier:
     clf.intercept_ = m.intercept
     clf.thresholds_ = m.thresholds
     clf.n_features_ = m.featurizer.n_features_
-    training = meta.get("training", {})
-    clf.n_train_ = int(training.get("n_samples", 0))
-    clf.label_counts_ = dict(training.get("label_counts", {}))
+    clf.n_train_ = n_train
+    clf.label_counts_ = label_counts
     clf.training_data_sha256_ = training.get("data_sha256")
-    clf.oof_metrics_ = meta.get("metrics", {}).get("oof_threshold_tuning")
+    clf.oof_metrics_ = oof
     clf.metadata_ = meta
     return clf

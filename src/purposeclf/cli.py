@@ -163,7 +163,9 @@ def _model_spec(scheme: str | None, model: Path | None) -> str | Path:
 @click.option("--delimiter", default=None, help="Input delimiter (default: sniffed).")
 @click.option("--sheet", default=None, help="Worksheet of an XLSX input (default: the first).")
 @click.option("--excel-safe", is_flag=True,
-              help="In CSV output, quote cells starting with = + - @ so Excel shows them as text.")
+              help="In CSV/TSV output, prefix ' to cells and column names "
+                   "starting with = + - @, tab or CR (plain numbers such as -3 "
+                   "excepted) so spreadsheets show them as text.")
 @click.option(
     "--review-below",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
@@ -181,6 +183,10 @@ def _model_spec(scheme: str | None, model: Path | None) -> str | Path:
 @click.option("--summary", is_flag=True, help="Print label and camp counts (Markdown) when done.")
 @click.option("--summary-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the counts to this file (.md for Markdown, else CSV).")
+@click.option("--max-cell-chars", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Refuse input cells longer than N characters  [default: 10,000,000].")
+@click.option("--max-rows", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Refuse inputs with more than N rows  [default: no limit].")
 @click.option(
     "--force", is_flag=True, help="Allow the output to overwrite the input file."
 )
@@ -204,6 +210,8 @@ def score(
     dask_scheduler: str | None,
     summary: bool,
     summary_out: Path | None,
+    max_cell_chars: int | None,
+    max_rows: int | None,
     force: bool,
 ) -> None:
     """Label every answer in INPUT (CSV, TSV, XLSX or JSON Lines).
@@ -213,8 +221,10 @@ def score(
     camps, and one <scheme>_p_<label> probability column per label. The output
     format follows -o's extension (.csv, .tsv, .xlsx, .jsonl); stdout is CSV.
     """
+    from .io import MAX_CELL_CHARS
     from .scoring import score_file
 
+    limits = {"max_cell_chars": max_cell_chars or MAX_CELL_CHARS, "max_rows": max_rows}
     to_stdout = output in (None, "-")
     show = not ctx.obj["quiet"] and _stderr_is_terminal()
 
@@ -247,6 +257,7 @@ def score(
             scheduler=dask_scheduler,
             n_workers=jobs,
             progress=progress,
+            **limits,
         )
     else:
         result = score_file(
@@ -262,6 +273,7 @@ def score(
             jobs=jobs,
             force=force,
             progress=progress,
+            **limits,
         )
     if show:
         click.echo("", err=True)

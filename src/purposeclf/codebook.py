@@ -30,6 +30,17 @@ from .exceptions import CodebookError, UnknownLabelError, UnknownSchemeError
 __all__ = ["Label", "Camp", "Codebook", "load_codebook", "builtin_schemes"]
 
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+_ID_RULE = (
+    "must start with a letter and use only letters, digits, '_', '.' or '-' "
+    "(at most 64 characters)"
+)
+
+
+def _check_id(source: str, kind: str, value: str) -> str:
+    # Ids become column names and file names: no formulas, no control codes.
+    if not _ID_RE.match(value):
+        raise CodebookError(source, f"{kind} {value!r} {_ID_RULE}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -158,7 +169,9 @@ class Codebook:
                 raise CodebookError(source, f"camp entry {c!r} needs a string 'id'")
             camps.append(
                 Camp(
-                    str(c["id"]), str(c.get("name", "")), str(c.get("description", ""))
+                    _check_id(source, "camp id", c["id"].strip()),
+                    str(c.get("name", "")),
+                    str(c.get("description", "")),
                 )
             )
         camp_ids = {c.id for c in camps}
@@ -169,19 +182,13 @@ class Codebook:
                 lab = {"id": lab}
             if not isinstance(lab, Mapping) or not isinstance(lab.get("id"), str):
                 raise CodebookError(source, f"label {i + 1} needs a string 'id'")
-            lid = lab["id"].strip()
-            if not _ID_RE.match(lid):
-                raise CodebookError(
-                    source,
-                    f"label id {lid!r} must start with a letter and use only letters, "
-                    "digits, '_', '.' or '-' (at most 64 characters)",
-                )
+            lid = _check_id(source, "label id", lab["id"].strip())
             if lid in seen:
                 raise CodebookError(source, f"label id {lid!r} appears twice")
             seen.add(lid)
             camp = lab.get("camp") or None
             if camp is not None:
-                camp = str(camp)
+                camp = _check_id(source, "camp id", str(camp).strip())
                 if camp not in camp_ids:
                     camps.append(Camp(camp))
                     camp_ids.add(camp)
@@ -194,7 +201,7 @@ class Codebook:
                     camp,
                 )
             )
-        scheme = str(data.get("scheme") or "custom")
+        scheme = _check_id(source, "scheme", str(data.get("scheme") or "custom").strip())
         return cls(
             scheme=scheme,
             labels=tuple(labels),

@@ -48,7 +48,7 @@ from .exceptions import (
     ModelFileError,
     PurposeclfError,
 )
-from .io import open_sink, open_table
+from .io import MAX_CELL_CHARS, open_sink, open_table
 from .scoring import (
     Scorer,
     ScoreSummary,
@@ -309,6 +309,8 @@ def score_csv(
     scheduler: str | None = None,
     n_workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    max_cell_chars: int | None = MAX_CELL_CHARS,
+    max_rows: int | None = None,
 ) -> ScoreSummary:
     """Score a CSV or TSV export on a Dask cluster; same output as :func:`score_file`.
 
@@ -352,6 +354,8 @@ def score_csv(
         processes for the duration of the call.
     progress : callable, default=None
         Called with the number of rows done after each chunk.
+    max_cell_chars, max_rows : int or None
+        Input limits, as in :func:`purposeclf.score_file`.
 
     Returns
     -------
@@ -387,7 +391,13 @@ def score_csv(
     sha256 = bundle.metadata["sha256"]
     scorer = get_scorer(bundle, review_below=review_below)
     summary = ScoreSummary(scorer.scheme, scorer.codebook.ids, scorer.codebook.camp_ids)
-    with open_table(in_path, encoding=encoding, delimiter=delimiter) as table:
+    with open_table(
+        in_path,
+        encoding=encoding,
+        delimiter=delimiter,
+        max_cell_chars=max_cell_chars,
+        max_rows=max_rows,
+    ) as table:
         if table.kind != "csv":
             raise DataError(
                 f"The Dask engine reads CSV or TSV files; {str(in_path)!r} is read as "

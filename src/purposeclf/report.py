@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 import textwrap
 from typing import TYPE_CHECKING, Any
 
@@ -80,13 +81,28 @@ def _card_dict(meta: dict[str, Any]) -> dict[str, Any]:
         "versions": meta.get("versions"),
         "training": meta.get("training"),
         "metrics": meta.get("metrics"),
-        "labels": [lab["id"] for lab in meta.get("codebook", {}).get("labels", [])],
+        "labels": [
+            lab.get("id") if isinstance(lab, dict) else lab
+            for lab in meta.get("codebook", {}).get("labels", [])
+        ],
         "sha256": meta.get("sha256"),
     }
 
 
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """Text from a model file made safe to print: no terminal escape sequences."""
+    return _TERMINAL_CONTROL.sub("?", text)
+
+
 def model_card(spec: str, *, as_json: bool = False) -> str:
-    """The model card of a model file or bundled model."""
+    """The model card of a model file or bundled model.
+
+    The readable form shows control characters in the file's text (which
+    could drive a terminal) as ``?``; JSON escapes them.
+    """
     from ._persist import load_model
 
     bundle = load_model(spec)
@@ -113,7 +129,7 @@ def model_card(spec: str, *, as_json: bool = False) -> str:
                 f"{k} {v:.3f}" for k, v in m.items() if isinstance(v, int | float)
             )
             lines.append(f"metrics    {name}: {figures}")
-    return "\n".join(lines)
+    return _printable("\n".join(lines))
 
 
 def info_text(*, as_json: bool = False) -> str:

@@ -25,7 +25,7 @@ import numpy as np
 from ._linear import confidence
 from ._persist import ModelBundle, load_model
 from .exceptions import ColumnNotFoundError, DataError
-from .io import open_sink, open_table
+from .io import MAX_CELL_CHARS, open_sink, open_table
 from .text import as_text
 
 __all__ = [
@@ -258,6 +258,8 @@ def score_file(
     review_below: float | None = None,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
+    max_cell_chars: int | None = MAX_CELL_CHARS,
+    max_rows: int | None = None,
 ) -> ScoreSummary:
     """Score every row of an export (CSV, TSV, XLSX, JSON Lines) and write it back.
 
@@ -285,9 +287,10 @@ def score_file(
     sheet : str, default=None
         Worksheet of an XLSX input (default: the first).
     excel_safe : bool, default=False
-        In CSV output, prefix cells starting with ``=``, ``+``, ``-`` or ``@``
-        with ``'`` so spreadsheets do not run them as formulas (XLSX output is
-        always safe: such cells are written as text).
+        In CSV/TSV output, prefix ``'`` to cells and column names starting with
+        ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (plain numbers such
+        as ``-3`` excepted) so spreadsheets do not run them as formulas. XLSX
+        output is always safe: such cells are written as text.
     chunk_size : int, default=5_000
         Rows scored at a time; memory stays flat whatever the file size.
     jobs : int, default=1
@@ -299,6 +302,11 @@ def score_file(
         Allow the output to replace the input file.
     progress : callable, default=None
         Called with the number of rows done after each chunk.
+    max_cell_chars : int or None, default=10_000_000
+        Refuse (with :class:`DataError`, before writing anything) an input cell
+        longer than this; ``None`` for no limit.
+    max_rows : int or None, default=None
+        Refuse an input with more rows than this.
 
     Returns
     -------
@@ -319,7 +327,14 @@ def score_file(
             )
     scorer = get_scorer(model, review_below=review_below)
     summary = ScoreSummary(scorer.scheme, scorer.codebook.ids, scorer.codebook.camp_ids)
-    with open_table(in_path, encoding=encoding, delimiter=delimiter, sheet=sheet) as table:
+    with open_table(
+        in_path,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
+        max_cell_chars=max_cell_chars,
+        max_rows=max_rows,
+    ) as table:
         header = table.header
         if text_column not in header:
             raise ColumnNotFoundError(text_column, header, source=str(in_path))

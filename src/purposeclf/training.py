@@ -73,7 +73,9 @@ def train_file(
         Built-in scheme name or codebook file; ``None`` takes the labels found
         in the data.
     random_state : int or None, default=0
-        Seed: the same data and seed give the same model.
+        Seed: the same data and seed give the same model (the same predictions;
+        the same file bytes too when ``SOURCE_DATE_EPOCH`` is set, since the
+        model card records the date it was made).
     overwrite : bool, default=False
         Replace an existing model file.
     params : dict, default=None
@@ -90,12 +92,14 @@ def train_file(
     """
     from ._estimator import PurposeClassifier
     from ._persist import load_model, save
+    from .io import _source_date
 
     out = Path(output)
     if out.exists() and not overwrite:
         raise FileExistsError(
             f"Model file {str(out)!r} already exists; pass --force to replace it."
         )
+    _source_date()  # a malformed SOURCE_DATE_EPOCH fails now, not after training
     cb = load_codebook(codebook) if codebook is not None else None
     labelled = read_labelled(
         data,
