@@ -165,3 +165,19 @@ def test_bundled_models_load_and_carry_a_card():
                 "thresholds": bundle.model.thresholds,
             },
         )
+
+
+def test_scheme_names_resolve_to_the_newest_and_older_versions_stay_as_they_were():
+    models = purposeclf.bundled_models()
+    assert {"keep.v1", "keep.v2", "purpose.v1", "purpose.v2"} <= set(models)
+    for scheme in ("keep", "purpose"):
+        newest = load_model(scheme)
+        assert newest.path == str(models[f"{scheme}.v2"])
+        assert newest.model.featurizer.weighting == "additive"
+        old = load_model(f"{scheme}.v1")
+        assert old.model.featurizer.weighting == "sublinear_l2"
+        assert old.metadata["sha256"] != newest.metadata["sha256"]
+    # The first versions still give their documented answers.
+    assert purposeclf.load("keep.v1").predict(
+        ["Keep the video consultations and the daily team huddle"]
+    ) == [("digital_tools", "great_teams")]

@@ -23,7 +23,7 @@ __all__ = ["build"]
 
 logger = logging.getLogger(__name__)
 
-MODEL_VERSION = {"keep": 1, "purpose": 1}
+MODEL_VERSION = {"keep": 2, "purpose": 2}
 
 
 def build(
