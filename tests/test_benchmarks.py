@@ -37,6 +37,82 @@ def test_speed_quick(tmp_path):
     assert "purposeclf / baseline" in (tmp_path / "speed_quick.md").read_text()
 
 
+def _absolute_paths(obj):
+    """The strings in a JSON document that hold an absolute path."""
+    if isinstance(obj, dict):
+        return [p for v in obj.values() for p in _absolute_paths(v)]
+    if isinstance(obj, list):
+        return [p for v in obj for p in _absolute_paths(v)]
+    return [obj] if isinstance(obj, str) and (obj[:1] == "/" or " /" in obj) else []
+
+
+def test_learning_curve_quick(tmp_path):
+    subprocess.run(
+        [sys.executable, "-W", "error", str(ROOT / "benchmarks" / "learning_curve.py"),
+         "--quick", "--data", "keep", "--out", str(tmp_path)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    data = json.loads((tmp_path / "learning_curve_quick.json").read_text())
+    assert not _absolute_paths(data)
+    res = data["results"]["keep"]
+    assert res["n"] == 120 and res["folds"] == 2 and res["fractions"] == [0.5, 1.0]
+    assert set(res["systems"]) == {"keywords", "tfidf_linearsvc", "purposeclf"}
+    for s in res["systems"].values():
+        sizes = [p["n_train"] for p in s["points"]]
+        assert sizes == sorted(sizes) and sizes[0] < sizes[-1] <= 120
+        for p in s["points"]:
+            assert 0.0 <= p["macro_f1_mean"] <= 1.0
+            assert 0.0 <= p["macro_f1_pooled"] <= 1.0
+            assert len(p["macro_f1_per_fold"]) == 2
+    assert "| training answers |" in (tmp_path / "learning_curve_quick.md").read_text()
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        assert data["meta"]["charts"] == {}
+    else:
+        png = tmp_path / "learning_curve_quick_keep.png"
+        assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size < 150_000
+
+
+def test_learning_curve_without_matplotlib(tmp_path):
+    # matplotlib is an optional extra: without it the JSON is still written.
+    script = str(ROOT / "benchmarks" / "learning_curve.py")
+    code = (
+        "import runpy, sys; sys.modules['matplotlib'] = None; "
+        f"sys.argv = [{script!r}, '--quick', '--data', 'keep', "
+        f"'--systems', 'majority', '--out', {str(tmp_path)!r}]; "
+        f"runpy.run_path({script!r}, run_name='__main__')"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=600
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((tmp_path / "learning_curve_quick.json").read_text())
+    assert set(data["results"]["keep"]["systems"]) == {"majority"}
+    assert data["meta"]["charts"] == {} and not list(tmp_path.glob("*.png"))
+
+
+def test_footprint_quick(tmp_path):
+    systems = ["majority", "keywords", "tfidf_linearsvc", "purposeclf_scorer"]
+    subprocess.run(
+        [sys.executable, "-W", "error", str(ROOT / "benchmarks" / "footprint.py"),
+         "--quick", "--systems", ",".join(systems), "--out", str(tmp_path)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    data = json.loads((tmp_path / "footprint_quick.json").read_text())
+    assert not _absolute_paths(data)
+    res = data["results"]["keep"]
+    assert res["n_train"] == 150 and res["score_rows_distinct"] == res["score_rows"]
+    assert list(res["systems"]) == systems
+    for m in res["systems"].values():
+        assert m["model_bytes"] > 0 and m["train_seconds"] >= 0
+        assert m["cold_start_seconds"] > 0 and m["rows_per_second"] > 0
+        assert m["score_peak_rss_mb"] > 10 and m["train_peak_rss_mb"] > 10
+    assert res["systems"]["majority"]["labels_assigned"] == 0
+    assert res["systems"]["purposeclf_scorer"]["trained_as"] == "purposeclf"
+    assert "| purposeclf_scorer |" in (tmp_path / "footprint_quick.md").read_text()
+
+
 def test_holdout_script(tmp_path):
     subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "holdout.py"), "--out", str(tmp_path)],
@@ -45,3 +121,18 @@ def test_holdout_script(tmp_path):
     data = json.loads((tmp_path / "holdout.json").read_text())
     assert set(data) == {"keep", "purpose"}
     assert data["keep"]["n_samples"] == 160
+
+
+def test_weighting_quick(tmp_path):
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "weighting.py"), "purpose", "--quick",
+         "--folds", "2", "--out", str(tmp_path)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    data = json.loads((tmp_path / "weighting_quick.json").read_text())
+    res = data["results"]["purpose"]
+    assert res["n"] == 80 and res["n_holdout"] == 30
+    for w in ("sublinear_l2", "additive"):
+        assert 0.0 <= res[w]["cv_macro_f1"] <= 1.0
+        assert 0.0 <= res[w]["holdout_macro_f1"] <= 1.0
+    assert "additive - sublinear_l2" in (tmp_path / "weighting_quick.md").read_text()
