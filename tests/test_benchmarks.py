@@ -123,6 +123,46 @@ def test_holdout_script(tmp_path):
     assert data["keep"]["n_samples"] == 160
 
 
+def test_active_learning_quick(tmp_path):
+    script = ROOT / "benchmarks" / "active_learning.py"
+    subprocess.run(
+        [sys.executable, str(script), "--scheme", "purpose", "--quick",
+         "--out", str(tmp_path)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    data = json.loads((tmp_path / "active_learning_quick.json").read_text())["confirm"]
+    assert data["meta"]["command"].startswith("python benchmarks/active_learning.py ")
+    assert "--quick" in data["meta"]["command"]
+    for design in ("shift", "cold"):
+        review = data["results"][f"purpose/{design}"]["summary"]["review"]
+        lo, hi = review["ci95"]
+        assert 0.0 <= review["macro_f1"] <= 1.0
+        assert review["n_splits"] == 2 and lo <= review["difference"] <= hi
+
+
+def test_active_learning_benchmarks_the_shipped_selection():
+    """`review` in the benchmark is select_for_review, and picks what margin_sum picks."""
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import active_learning as al
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    from purposeclf.retrain import select_for_review
+
+    texts, Y, cb, groups = al.read("purpose", 400)
+    seed, pool, test = al.split("shift", 3, groups, texts, 40)
+    assert not set(seed) & set(pool) and not set(pool) & set(test)
+    clf, _ = al.fit_score(texts, Y, cb, seed, test)
+    pool_texts = [texts[i] for i in pool]
+    m = clf._compiled()
+    shipped = select_for_review(pool_texts, clf, budget=30, random_state=3)
+    bench = al.margin_sum(m.predict_proba(pool_texts), m.thresholds, None, 30,
+                          np.random.RandomState(3))
+    assert shipped == bench and len(set(shipped)) == 30
+
+
 def test_weighting_quick(tmp_path):
     subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "weighting.py"), "purpose", "--quick",

@@ -285,3 +285,23 @@ def test_review_relabel_train_compare_audit_loop(tmp_path, labelled_csv, toy_mod
     assert aud.exit_code == 0, aud.output
     header = (tmp_path / "a.csv").read_text().splitlines()[0]
     assert header == "row,score,given,suggested,text"
+
+
+def test_audit_rows_match_the_spreadsheet(tmp_path):
+    """Reported row numbers point at the answer in the file, past skipped rows."""
+    corpus = Path(__file__).parents[1] / "corpus" / "purpose.csv"
+    with corpus.open(newline="", encoding="utf-8") as fh:
+        rows = [[r["text"], r["labels"]] for r in csv.DictReader(fh)][:200]
+    rows.insert(0, ["", "integrator"])  # row 2: an empty answer, skipped
+    rows[10][1] = "upstream_prevention" if rows[10][1] != "upstream_prevention" else ""
+    data = write_csv(tmp_path / "coded.csv", ["text", "labels"], rows)
+    res = run("audit", str(data), "--scheme", "purpose", "--top", "20", "-o",
+              str(tmp_path / "a.csv"))
+    assert res.exit_code == 0, res.output
+    found = read_out((tmp_path / "a.csv").read_text(encoding="utf-8-sig"))
+    assert found
+    with data.open(newline="", encoding="utf-8") as fh:
+        sheet = list(csv.reader(fh))
+    for r in found:
+        assert sheet[int(r["row"]) - 1][0] == r["text"]
+    assert any(int(r["row"]) == 12 for r in found)  # the flipped label

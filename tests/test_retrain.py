@@ -16,6 +16,7 @@ from purposeclf._persist import load_model
 from purposeclf.codebook import load_codebook
 from purposeclf.retrain import (
     GUESS_COLUMN,
+    _closeness,
     audit,
     compare_models,
     format_comparison,
@@ -133,12 +134,36 @@ def test_select_for_review_distinct_deterministic_skips_empty_and_repeats(models
     assert len(keys) == 25
     assert picks == select_for_review(texts, models["new"], budget=25)
 
-    # the picks are among the least confident answers
+    # the 25 distinct answers nearest the thresholds, summed over labels
     m = load_model(models["new"]).model
-    from purposeclf._linear import confidence
+    proba = m.predict_proba(base)
+    t = m.thresholds
+    dist = np.where(proba >= t, (proba - t) / (1 - t), (t - proba) / t)
+    doubt = (1 - dist).sum(axis=1)
+    first = {}
+    for i, text in enumerate(base):
+        first.setdefault(" ".join(text.split()).lower(), i)
+    rest = sorted(set(first.values()) - set(picks))
+    assert doubt[picks].min() >= doubt[rest].max()
+    assert list(doubt[picks]) == sorted(doubt[picks], reverse=True)
 
-    conf = confidence(m.predict_proba(base), m.thresholds)
-    assert conf[picks].mean() < np.median(conf)
+
+def test_doubt_adds_up_over_labels():
+    """Two labels near their thresholds outweigh one label right at it."""
+    t = np.array([0.5, 0.5, 0.2])
+    close = _closeness(np.array([[0.45, 0.55, 0.0], [0.5, 0.0, 0.0], [1.0, 0.0, 0.6]]), t)
+    np.testing.assert_allclose(close, [[0.9, 0.9, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.5]])
+    assert close.sum(axis=1).argmax() == 0
+    # the scale is relative to how far each side of the threshold reaches
+    np.testing.assert_allclose(_closeness(np.array([[0.1, 0.6]]), np.array([0.2, 0.2])),
+                               [[0.5, 0.5]])
+
+
+def test_select_for_review_pool_factor_is_deprecated(models):
+    texts = models["unlabelled"][:30]
+    with pytest.warns(FutureWarning, match="'pool_factor' parameter.*ignored"):
+        picks = select_for_review(texts, models["new"], budget=5, pool_factor=2)
+    assert picks == select_for_review(texts, models["new"], budget=5)
 
 
 def test_select_for_review_returns_all_when_budget_exceeds_answers(models):
@@ -317,3 +342,61 @@ def test_simulate_active_learning_reports_both_strategies(keep_data):
     )
     with pytest.raises(DataError, match="needs seed_size"):
         simulate_active_learning(texts[:50], labels[:50], cb, seed_size=40, budget=30)
+
+
+def test_audit_rows_are_the_spreadsheet_rows_of_the_file(tmp_path):
+    """Blank and repeated rows before a mislabelled answer do not shift its row."""
+    cb = load_codebook("purpose")
+    with (CORPUS / "purpose.csv").open(newline="", encoding="utf-8") as fh:
+        corpus = [[r["text"], r["labels"]] for r in csv.DictReader(fh)][:240]
+    wrong = corpus[3]
+    assert wrong[0].startswith("Extended access. 6.30-8pm weekdays and Saturday")
+    assert wrong[1] == "extended_hours"
+    lines = [
+        ["text", "labels"],  # row 1 in a spreadsheet
+        *corpus[:3],  # rows 2-4
+        ["", "integrator"],  # row 5: an empty answer, skipped
+        corpus[0],  # row 6: a repeat, kept by audit (drop_duplicates=False)
+        [],  # row 7: a blank line
+        [wrong[0], "upstream_prevention"],  # row 8: mislabelled
+        *corpus[4:],
+    ]
+    path = write_csv(tmp_path / "coded.csv", lines[0], lines[1:])
+    data = read_labelled(path, codebook=cb, drop_duplicates=False)
+    assert data.rows[:5] == [2, 3, 4, 6, 8]
+    assert len(data.rows) == len(data.texts) == len(corpus) + 1
+
+    ranking = audit(
+        data.texts, data.labels, cb, rows=data.rows, params={"char_ngrams": None}
+    )
+    (entry,) = [e for e in ranking if e["text"] == wrong[0]]
+    assert entry["row"] == 8
+    assert "extended_hours" in entry["add"] and entry["remove"] == (
+        "upstream_prevention",
+    )
+    # every reported row holds that answer when the file is opened as a sheet
+    with path.open(newline="", encoding="utf-8") as fh:
+        sheet = list(csv.reader(fh))
+    for e in ranking:
+        assert sheet[e["row"] - 1][0] == e["text"]
+
+    with pytest.raises(DataError, match="row numbers"):
+        audit(data.texts, data.labels, cb, rows=data.rows[:-1])
+
+
+def test_review_file_rows_skip_empty_answers(models, tmp_path):
+    model = load_model(models["new"]).model
+    texts = models["unlabelled"][:10]
+    path = write_review_file(
+        tmp_path / "review.csv",
+        ["text"],
+        [[t] for t in texts],
+        [0, 1, 2],
+        model,
+    )
+    header, rows = _read_rows(path)
+    rows.insert(1, [""] * len(header))  # an emptied row between the answers
+    edited = _write_rows(tmp_path / "edited.csv", header, rows)
+    data = read_labelled(edited, codebook=model.codebook)
+    assert data.texts == texts[:3]
+    assert data.rows == [2, 4, 5]

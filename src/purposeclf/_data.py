@@ -22,7 +22,14 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class LabelledData:
-    """Answers with their label ids, as read from a file."""
+    """Answers with their label ids, as read from a file.
+
+    ``rows`` holds, for each answer, the row it is on as a spreadsheet shows
+    the file: the header is row 1, so the first answer is row 2 (for JSON
+    Lines, which has no header row, the record number). Rows skipped while
+    reading (empty answers, dropped duplicates) keep their numbers, so these
+    are the numbers to look up in the file. Empty when not known.
+    """
 
     texts: list[str]
     labels: list[tuple[str, ...]]
@@ -31,6 +38,7 @@ class LabelledData:
     n_dropped_empty: int = 0
     n_dropped_duplicates: int = 0
     conflicts: list[str] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -161,15 +169,16 @@ def read_labelled(
     src = str(path)
     if codebook is not None and _is_review_file(path, encoding):
         # A review file written by `purposeclf review` and corrected by a person.
-        from .retrain import read_review_file
+        from .retrain import _read_review
 
-        rtexts, rlabels = read_review_file(
+        rtexts, rlabels, rrows = _read_review(
             path, codebook, text_column=text_column, labels_column=labels_column,
             encoding=encoding,
         )
-        return LabelledData(rtexts, rlabels, codebook, src)
+        return LabelledData(rtexts, rlabels, codebook, src, rows=rrows)
     texts: list[str] = []
     labels: list[tuple[str, ...]] = []
+    rows: list[int] = []
     seen: dict[str, tuple[str, ...]] = {}
     conflicts: list[str] = []
     n_empty = n_dup = 0
@@ -182,6 +191,7 @@ def read_labelled(
         if labels_column not in header and not wide:
             raise ColumnNotFoundError(labels_column, header, source=src)
         li = header.index(labels_column) if not wide else -1
+        first_row = 1 if table.kind == "jsonl" else 2  # as a spreadsheet numbers it
         for i, row in enumerate(table.rows, start=1):
             text = as_text(row[ti])
             if wide:
@@ -205,6 +215,7 @@ def read_labelled(
             seen[key] = labs
             texts.append(text)
             labels.append(labs)
+            rows.append(first_row + i - 1)
     if conflicts:
         shown = "\n  ".join(conflicts[:20])
         more = f"\n  ... and {len(conflicts) - 20} more" if len(conflicts) > 20 else ""
@@ -223,4 +234,4 @@ def read_labelled(
         logger.warning("%s: skipped %d rows with an empty answer", src, n_empty)
     if n_dup:
         logger.info("%s: dropped %d exact duplicate rows", src, n_dup)
-    return LabelledData(texts, labels, codebook, src, n_empty, n_dup, conflicts)
+    return LabelledData(texts, labels, codebook, src, n_empty, n_dup, conflicts, rows)

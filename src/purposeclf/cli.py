@@ -511,9 +511,12 @@ def review(input: Path, output: Path, budget: int, scheme: str | None, model: Pa
            text_column: str, encoding: str | None, force: bool) -> None:
     """Pick the answers in INPUT whose labels would teach the model most.
 
-    Uncertain answers that are unlike each other are chosen and written with
-    the model's current guess, both as a 'labels' column and as one 0/1 column
-    per label; correct either in a spreadsheet, then:
+    The answers the model doubts most are picked: those whose probabilities
+    sit nearest the labels' decision thresholds, added up over the labels (so
+    an answer torn between several labels comes first); empty and repeated
+    answers are skipped. The picks are written with the model's current
+    guess, both as a 'labels' column and as one 0/1 column per label; correct
+    either in a spreadsheet, then:
 
     \b
     purposeclf train to_label.csv --scheme keep --with-corpus -o keep-v2.pclf
@@ -547,7 +550,8 @@ def audit(data: Path, scheme: str | None, codebook_file: Path | None, text_colum
 
     Out-of-fold predictions (each answer scored by a model that never saw it)
     are compared with the given labels; rows where the model confidently
-    disagrees come first.
+    disagrees come first. Row numbers are those a spreadsheet shows for DATA
+    (the header is row 1).
     """
     from ._data import read_labelled
     from .codebook import load_codebook
@@ -559,7 +563,8 @@ def audit(data: Path, scheme: str | None, codebook_file: Path | None, text_colum
     labelled = read_labelled(data, codebook=cb, text_column=text_column,
                              labels_column=labels_column, drop_duplicates=False)
     cb = cb or _matching_builtin(labelled.codebook.ids) or labelled.codebook
-    found = audit_rows(labelled.texts, list(labelled.labels), cb)[:top]
+    found = audit_rows(labelled.texts, list(labelled.labels), cb,
+                       rows=labelled.rows or None)[:top]
     if output:
         write_rows(output, ["row", "score", "given", "suggested", "text"], [
             [r["row"], f"{r['score']:.3f}", ";".join(r["given"]), ";".join(r["suggested"]),
