@@ -287,6 +287,42 @@ def test_review_relabel_train_compare_audit_loop(tmp_path, labelled_csv, toy_mod
     assert header == "row,score,given,suggested,text"
 
 
+def test_review_writes_xlsx_that_trains(tmp_path):
+    """`review -o x.xlsx` writes a workbook (not CSV text), formula-like answers stay text."""
+    import openpyxl
+
+    answers = [
+        ["=HYPERLINK(\"http://x\",\"video consults\")"],
+        ["the morning huddle with the whole team"],
+        ["-ve: the car parking, but keep the e-consult triage"],
+        ["Care navigators on reception who signpost to the right person"],
+        ["n/a"],
+    ]
+    src = write_csv(tmp_path / "export.csv", ["text"], answers)
+    out = tmp_path / "to_label.xlsx"
+    res = run("review", str(src), "--scheme", "keep", "--budget", "5", "-o", str(out))
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(out).active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["text", "labels", "confidence"] and header[-1] == "model_guess"
+    cells = {ws.cell(r, 1).value: ws.cell(r, 1) for r in range(2, ws.max_row + 1)}
+    assert set(cells) == {a[0] for a in answers}
+    assert all(c.data_type == "s" for c in cells.values())  # never a formula
+    ticks = [ws.cell(r, header.index("great_teams") + 1).value for r in range(2, 7)]
+    assert set(ticks) <= {0, 1}
+    # a person ticks great_teams for the huddle answer only, then trains on the file
+    gi = header.index("great_teams") + 1
+    for r in range(2, 7):
+        ws.cell(r, gi).value = 1 if "huddle" in ws.cell(r, 1).value else 0
+    ws.parent.save(out)
+    model = tmp_path / "m.pclf"
+    res = run("train", str(out), "--scheme", "keep", "-o", str(model))
+    assert res.exit_code == 0, res.output
+    card = json.loads(run("info", str(model), "--json").stdout)
+    assert card["training"]["n_samples"] == 5
+    assert card["training"]["label_counts"]["great_teams"] == 1
+
+
 def test_audit_rows_match_the_spreadsheet(tmp_path):
     """Reported row numbers point at the answer in the file, past skipped rows."""
     corpus = Path(__file__).parents[1] / "corpus" / "purpose.csv"

@@ -496,7 +496,8 @@ def compare(old: str, new: str, data: Path, text_column: str, labels_column: str
 @cli.command()
 @click.argument("input", type=_InFile)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The review CSV to write (open it in a spreadsheet, correct, train on it).")
+              help="The review file to write, .csv or .xlsx (open it in a spreadsheet, "
+                   "correct, train on it).")
 @click.option("--budget", type=click.IntRange(1, 100_000), default=200, show_default=True,
               help="How many answers to pick.")
 @click.option("--scheme", type=click.Choice(BUILTIN_SCHEMES), default=None,

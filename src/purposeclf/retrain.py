@@ -574,7 +574,7 @@ def write_review_file(
     *,
     text_column: str = "text",
 ) -> Path:
-    """Write picked answers to a CSV for a person to label in a spreadsheet.
+    """Write picked answers to a file for a person to label in a spreadsheet.
 
     The file has, in this order: the original columns; ``text`` (added only
     when the answers' column has another name); ``labels``, pre-filled with the
@@ -586,12 +586,15 @@ def write_review_file(
     rule when both were edited). An original column whose name clashes with
     one of these is kept as ``"<name> (original)"``.
 
-    The file is UTF-8 with a byte-order mark, so Excel shows accents correctly.
+    The format follows the extension of ``path``: CSV (the default; UTF-8 with
+    a byte-order mark, so Excel shows accents correctly), ``.xlsx`` (answers
+    stored as text, so an answer starting with ``=`` never runs as a formula;
+    ``confidence`` and the 0/1 columns as numbers), ``.tsv`` or ``.jsonl``.
 
     Parameters
     ----------
     path : str or Path
-        The CSV to write (written to a temporary file and renamed into place).
+        The file to write (written to a temporary file and renamed into place).
     header : sequence of str
         Column names of ``rows``.
     rows : sequence of sequences
@@ -614,7 +617,7 @@ def write_review_file(
     ColumnNotFoundError
         ``text_column`` is not in ``header``.
     """
-    from .io import AtomicWriter, _cell_str
+    from .io import AtomicWriter, _cell_str, open_sink, output_format
 
     m, _ = _as_model(model)
     header = [str(h) for h in header]
@@ -641,16 +644,23 @@ def write_review_file(
     decided = m.decide(proba)
     conf = confidence(proba, m.thresholds) if texts else np.zeros(0)
     path = Path(path)
-    with AtomicWriter(path, encoding="utf-8-sig") as fh:
-        w = csv.writer(fh)
-        w.writerow(out_header)
-        for r, text, dec, c in zip(picked, texts, decided, conf, strict=True):
-            guess = ";".join(ids[j] for j in np.flatnonzero(dec))
-            cells = [_cell_str(v) for v in r]
-            if text_column != "text":
-                cells.append(text)
-            cells += [guess, f"{c:.3f}", *("1" if d else "0" for d in dec), guess]
-            w.writerow(cells)
+    fmt = output_format(path)
+    lines = []
+    for r, text, dec, c in zip(picked, texts, decided, conf, strict=True):
+        guess = ";".join(ids[j] for j in np.flatnonzero(dec))
+        cells = [_cell_str(v) for v in r] if fmt == "csv" else list(r)
+        if text_column != "text":
+            cells.append(text)
+        cells += [guess, f"{c:.3f}", *("1" if d else "0" for d in dec), guess]
+        lines.append(cells)
+    if fmt == "csv":
+        with AtomicWriter(path, encoding="utf-8-sig") as fh:
+            w = csv.writer(fh)
+            w.writerow(out_header)
+            w.writerows(lines)
+    else:  # XLSX (text cells typed as text, never formulas), TSV, JSON Lines
+        with open_sink(path, out_header, numeric=["confidence", *ids]) as sink:
+            sink.write(lines)
     logger.info("wrote %d answers for review to %s", len(picked), path)
     return path
 
@@ -675,7 +685,8 @@ def make_review_file(
     data : str or Path
         Survey export (CSV, TSV, XLSX or JSON Lines) with a text column.
     output : str or Path
-        The review CSV to write.
+        The review file to write: ``.csv``, ``.xlsx``, ``.tsv`` or ``.jsonl``
+        (see :func:`write_review_file`).
     model : str, Path, or a loaded model, default="keep"
         Bundled model name or model file.
     budget : int, default=200
