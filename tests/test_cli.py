@@ -341,3 +341,14 @@ def test_audit_rows_match_the_spreadsheet(tmp_path):
     for r in found:
         assert sheet[int(r["row"]) - 1][0] == r["text"]
     assert any(int(r["row"]) == 12 for r in found)  # the flipped label
+    # the same list as a workbook
+    import openpyxl
+
+    res = run("audit", str(data), "--scheme", "purpose", "--top", "20", "-o",
+              str(tmp_path / "a.xlsx"))
+    assert res.exit_code == 0, res.output
+    sheet = list(openpyxl.load_workbook(tmp_path / "a.xlsx").active.iter_rows(values_only=True))
+    assert sheet[0] == ("row", "score", "given", "suggested", "text")
+    assert [(r[0], r[1], r[4]) for r in sheet[1:]] == [
+        (int(r["row"]), float(r["score"]), r["text"]) for r in found
+    ]

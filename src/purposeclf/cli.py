@@ -542,7 +542,8 @@ def review(input: Path, output: Path, budget: int, scheme: str | None, model: Pa
 @click.option("--top", type=click.IntRange(1, 1_000_000), default=50, show_default=True,
               help="How many suspect rows to list.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
-              help="Write the list as CSV (default: a table on stdout).")
+              help="Write the list to a file: .csv, .xlsx, .tsv or .jsonl "
+                   "(default: a table on stdout).")
 @_verbosity
 @_friendly
 def audit(data: Path, scheme: str | None, codebook_file: Path | None, text_column: str,
@@ -569,7 +570,7 @@ def audit(data: Path, scheme: str | None, codebook_file: Path | None, text_colum
     if output:
         write_rows(output, ["row", "score", "given", "suggested", "text"], [
             [r["row"], f"{r['score']:.3f}", ";".join(r["given"]), ";".join(r["suggested"]),
-             r["text"]] for r in found])
+             r["text"]] for r in found], numeric=["score"])
         return
     if not found:
         click.echo("No row looks mislabelled.")

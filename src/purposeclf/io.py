@@ -655,13 +655,20 @@ class AtomicWriter:
 
 
 def write_rows(
-    path: str | os.PathLike[str] | None, header: Sequence[str], rows: Any
+    path: str | os.PathLike[str] | None,
+    header: Sequence[str],
+    rows: Any,
+    *,
+    numeric: Sequence[str] = (),
 ) -> None:
-    """Write a header and rows as CSV, atomically."""
-    with AtomicWriter(path) as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
+    """Write a header and rows atomically, in the format of the extension.
+
+    CSV (also for ``None`` or ``"-"``, stdout), TSV, XLSX or JSON Lines, as
+    :class:`TableSink` writes them; ``numeric`` columns are numbers in XLSX and
+    JSON Lines.
+    """
+    with TableSink(path, header, numeric=numeric) as sink:
+        sink.write([list(r) for r in rows])
 
 
 # ---------------------------------------------------------------- writers
