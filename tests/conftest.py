@@ -1,9 +1,20 @@
 from __future__ import annotations
 
 import csv
+import logging
 from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def _reset_cli_logging():
+    """A CLI run in-process (CliRunner) sets the 'purposeclf' logger's level and
+    handler, e.g. ERROR after -q; later tests that read warnings need it reset."""
+    yield
+    logger = logging.getLogger("purposeclf")
+    logger.handlers[:] = []
+    logger.setLevel(logging.NOTSET)
 
 TOY_TEXTS = [
     "kept the video consults for patients",
