@@ -48,12 +48,14 @@ from .exceptions import (
     ModelFileError,
     PurposeclfError,
 )
-from .io import MAX_CELL_CHARS, open_sink, open_table
+from .io import MAX_CELL_CHARS, open_table
 from .scoring import (
+    ScoredChunks,
     Scorer,
     ScoreSummary,
+    _check_output_is_not_input,
     _chunks,
-    _update_summary,
+    _write_scored,
     get_scorer,
     score_frame,
 )
@@ -370,18 +372,7 @@ def score_csv(
     """
     t0 = time.perf_counter()
     in_path = Path(input)
-    if output not in (None, "-"):
-        out_path = Path(output)  # type: ignore[arg-type]
-        if (
-            out_path.exists()
-            and in_path.exists()
-            and out_path.resolve() == in_path.resolve()
-            and not force
-        ):
-            raise DataError(
-                f"The output {str(out_path)!r} is the input file; pass --force to "
-                "overwrite it."
-            )
+    _check_output_is_not_input(in_path, output, force)
     if chunk_size < 1:
         raise ValueError(
             "The 'chunk_size' parameter of score_csv must be an int >= 1. "
@@ -390,7 +381,31 @@ def score_csv(
     bundle, spec = _task_spec(model)
     sha256 = bundle.metadata["sha256"]
     scorer = get_scorer(bundle, review_below=review_below)
-    summary = ScoreSummary(scorer.scheme, scorer.codebook.ids, scorer.codebook.camp_ids)
+
+    def collect(rows: list[list[str]], texts: list[str], future: Any) -> Any:
+        return rows, texts, future.result()
+
+    def scored_on_cluster(rows: Iterator[list[str]], ti: int) -> ScoredChunks:
+        with _dask_client(client, scheduler, n_workers) as c:
+            in_flight = max(2, 2 * sum(c.nthreads().values()))
+            pending: deque[tuple[list[list[str]], list[str], Any]] = deque()
+            try:
+                for chunk in _chunks(rows, chunk_size):
+                    texts = [t if type(t := r[ti]) is str else as_text(t) for r in chunk]
+                    [data] = c.scatter([texts], hash=False)
+                    future = c.submit(
+                        _score_chunk, data, spec=spec, sha256=sha256, pure=False
+                    )
+                    del data
+                    pending.append((chunk, texts, future))
+                    if len(pending) >= in_flight:
+                        yield collect(*pending.popleft())
+                while pending:
+                    yield collect(*pending.popleft())
+            finally:
+                if pending:
+                    c.cancel([f for _, _, f in pending])
+
     with open_table(
         in_path,
         encoding=encoding,
@@ -404,63 +419,16 @@ def score_csv(
                 f"{table.kind.upper()}. Save it as CSV, or use the local engine "
                 "(purposeclf.score_file, or purposeclf score without --engine dask)."
             )
-        header = table.header
-        if text_column not in header:
-            raise ColumnNotFoundError(text_column, header, source=str(in_path))
-        ti = header.index(text_column)
-        new_cols = scorer.columns
-        replace = [c for c in new_cols if c in header]
-        if replace:
-            logger.warning(
-                "replacing existing columns %s with new scores", ", ".join(replace)
-            )
-        keep_idx = [i for i, c in enumerate(header) if c not in set(new_cols)]
-        out_header = [header[i] for i in keep_idx] + new_cols
-        numeric = [c for c in new_cols if c.startswith(f"{scorer.scheme}_p_")]
-        with (
-            _dask_client(client, scheduler, n_workers) as c,
-            open_sink(
-                output,
-                out_header,
-                numeric=numeric,
-                excel_safe=excel_safe,
-                text_only=True,
-            ) as sink,
-        ):
-            in_flight = max(2, 2 * sum(c.nthreads().values()))
-            pending: deque[tuple[list[list[str]], list[str], Any]] = deque()
-
-            def finish_one() -> None:
-                rows, texts, future = pending.popleft()
-                proba, decided = future.result()
-                new_cells = scorer.format_rows(proba, decided)
-                if replace:
-                    sink.write(
-                        [r[i] for i in keep_idx] + n
-                        for r, n in zip(rows, new_cells, strict=True)
-                    )
-                else:
-                    sink.write(r + n for r, n in zip(rows, new_cells, strict=True))
-                _update_summary(summary, scorer, texts, decided, new_cells)
-                if progress is not None:
-                    progress(summary.n_rows)
-
-            try:
-                for rows in _chunks(table.rows, chunk_size):
-                    texts = [t if type(t := r[ti]) is str else as_text(t) for r in rows]
-                    [data] = c.scatter([texts], hash=False)
-                    future = c.submit(
-                        _score_chunk, data, spec=spec, sha256=sha256, pure=False
-                    )
-                    del data
-                    pending.append((rows, texts, future))
-                    if len(pending) >= in_flight:
-                        finish_one()
-                while pending:
-                    finish_one()
-            finally:
-                if pending:
-                    c.cancel([f for _, _, f in pending])
+        summary = _write_scored(
+            table,
+            output,
+            scorer,
+            scored_on_cluster,
+            text_column=text_column,
+            source=str(in_path),
+            excel_safe=excel_safe,
+            progress=progress,
+        )
     summary.seconds = time.perf_counter() - t0
     logger.info(
         "scored %s rows on Dask in %.2f s (%.0f rows/s)",

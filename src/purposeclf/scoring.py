@@ -11,6 +11,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -314,19 +315,8 @@ def score_file(
     """
     t0 = time.perf_counter()
     in_path = Path(input)
-    if output not in (None, "-"):
-        out_path = Path(output)  # type: ignore[arg-type]
-        if (
-            out_path.exists()
-            and in_path.exists()
-            and out_path.resolve() == in_path.resolve()
-            and not force
-        ):
-            raise DataError(
-                f"The output {str(out_path)!r} is the input file; pass --force to overwrite it."
-            )
+    _check_output_is_not_input(in_path, output, force)
     scorer = get_scorer(model, review_below=review_below)
-    summary = ScoreSummary(scorer.scheme, scorer.codebook.ids, scorer.codebook.camp_ids)
     with open_table(
         in_path,
         encoding=encoding,
@@ -335,37 +325,16 @@ def score_file(
         max_cell_chars=max_cell_chars,
         max_rows=max_rows,
     ) as table:
-        header = table.header
-        if text_column not in header:
-            raise ColumnNotFoundError(text_column, header, source=str(in_path))
-        ti = header.index(text_column)
-        new_cols = scorer.columns
-        replace = [c for c in new_cols if c in header]
-        if replace:
-            logger.warning(
-                "replacing existing columns %s with new scores", ", ".join(replace)
-            )
-        keep_idx = [i for i, c in enumerate(header) if c not in set(new_cols)]
-        out_header = [header[i] for i in keep_idx] + new_cols
-        numeric = [c for c in new_cols if c.startswith(f"{scorer.scheme}_p_")]
-        with open_sink(
+        summary = _write_scored(
+            table,
             output,
-            out_header,
-            numeric=numeric,
+            scorer,
+            lambda rows, ti: _scored_chunks(scorer, rows, ti, chunk_size, jobs),
+            text_column=text_column,
+            source=str(in_path),
             excel_safe=excel_safe,
-            text_only=table.kind == "csv",
-        ) as sink:
-            for chunk, texts, (proba, decided) in _scored_chunks(
-                scorer, table.rows, ti, chunk_size, jobs
-            ):
-                new_cells = scorer.format_rows(proba, decided)
-                if replace:
-                    sink.write([r[i] for i in keep_idx] + c for r, c in zip(chunk, new_cells))
-                else:
-                    sink.write(r + c for r, c in zip(chunk, new_cells))
-                _update_summary(summary, scorer, texts, decided, new_cells)
-                if progress is not None:
-                    progress(summary.n_rows)
+            progress=progress,
+        )
     summary.seconds = time.perf_counter() - t0
     logger.info(
         "scored %s rows in %.2f s (%.0f rows/s)",
@@ -373,6 +342,78 @@ def score_file(
         summary.seconds,
         summary.n_rows / max(summary.seconds, 1e-9),
     )
+    return summary
+
+
+def _check_output_is_not_input(
+    in_path: Path, output: str | os.PathLike[str] | None, force: bool
+) -> None:
+    if output in (None, "-"):
+        return
+    out_path = Path(output)  # type: ignore[arg-type]
+    if (
+        out_path.exists()
+        and in_path.exists()
+        and out_path.resolve() == in_path.resolve()
+        and not force
+    ):
+        raise DataError(
+            f"The output {str(out_path)!r} is the input file; pass --force to overwrite it."
+        )
+
+
+ScoredChunks = Iterator[tuple[list[list[Any]], list[str], tuple[np.ndarray, np.ndarray]]]
+
+
+def _write_scored(
+    table: Any,
+    output: str | os.PathLike[str] | None,
+    scorer: Scorer,
+    scored_chunks: Callable[[Iterable[list[Any]], int], ScoredChunks],
+    *,
+    text_column: str,
+    source: str,
+    excel_safe: bool,
+    progress: Callable[[int], None] | None,
+) -> ScoreSummary:
+    """Write every row of ``table`` with its scores; what every engine shares.
+
+    ``scored_chunks(rows, text_index)`` yields ``(rows, texts, (proba,
+    decisions))`` chunk by chunk in input order; it is where engines differ
+    (this process, worker processes, a Dask cluster). It is closed when
+    writing stops, early or not, so it can release its workers.
+    """
+    summary = ScoreSummary(scorer.scheme, scorer.codebook.ids, scorer.codebook.camp_ids)
+    header = table.header
+    if text_column not in header:
+        raise ColumnNotFoundError(text_column, header, source=source)
+    ti = header.index(text_column)
+    new_cols = scorer.columns
+    replace = [c for c in new_cols if c in header]
+    if replace:
+        logger.warning("replacing existing columns %s with new scores", ", ".join(replace))
+    keep_idx = [i for i, c in enumerate(header) if c not in set(new_cols)]
+    out_header = [header[i] for i in keep_idx] + new_cols
+    numeric = [c for c in new_cols if c.startswith(f"{scorer.scheme}_p_")]
+    with (
+        open_sink(
+            output,
+            out_header,
+            numeric=numeric,
+            excel_safe=excel_safe,
+            text_only=table.kind == "csv",
+        ) as sink,
+        contextlib.closing(scored_chunks(table.rows, ti)) as chunks,
+    ):
+        for chunk, texts, (proba, decided) in chunks:
+            new_cells = scorer.format_rows(proba, decided)
+            if replace:
+                sink.write([r[i] for i in keep_idx] + c for r, c in zip(chunk, new_cells))
+            else:
+                sink.write(r + c for r, c in zip(chunk, new_cells))
+            _update_summary(summary, scorer, texts, decided, new_cells)
+            if progress is not None:
+                progress(summary.n_rows)
     return summary
 
 
