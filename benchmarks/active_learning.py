@@ -81,7 +81,7 @@ from purposeclf import __version__
 from purposeclf._estimator import PurposeClassifier, _binarize
 from purposeclf.codebook import load_codebook
 from purposeclf.evaluation import multilabel_report
-from purposeclf.retrain import select_for_review
+from purposeclf.retrain import _closeness, select_for_review
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402  (benchmarks/ is not a package)
@@ -157,14 +157,6 @@ def split(design: str, s: int, groups: np.ndarray, texts: list[str], seed_size: 
 
 
 # ------------------------------------------------------------- strategies
-def _closeness(P: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Per-label closeness to the threshold: 1 at the threshold, 0 at 0 or 1."""
-    dist = np.where(
-        P >= t, (P - t) / np.maximum(1 - t, 1e-9), (t - P) / np.maximum(t, 1e-9)
-    )
-    return 1.0 - dist
-
-
 def _unit(X: sp.csr_matrix) -> sp.csr_matrix:
     norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
     return (

@@ -33,3 +33,15 @@ def test_errors_survive_pickling(exc):
     assert str(back) == str(exc)
     assert back.__dict__ == exc.__dict__
     assert isinstance(back, ValueError | LookupError)
+
+
+def test_dask_errors_survive_pickling():
+    dask_mod = pytest.importorskip("purposeclf.dask")
+    for exc in (
+        dask_mod.SchedulerConnectionError("tcp://nowhere:8786", "timed out"),
+        dask_mod.WorkerModelMismatchError("m.pclf", "a different model"),
+    ):
+        back = pickle.loads(pickle.dumps(exc))
+        assert type(back) is type(exc)
+        assert str(back) == str(exc)
+        assert back.__dict__ == exc.__dict__

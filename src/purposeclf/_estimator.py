@@ -114,7 +114,7 @@ class PurposeClassifier(BaseEstimator):
         "char_ngrams": [None, ngram_range],
         "char_weight": [Interval(numbers.Real, 0, None, closed="neither")],
         "min_df": [Interval(numbers.Integral, 1, None)],
-        "weighting": [Options("additive", "sublinear_l2")],
+        "weighting": [Options(*TextFeaturizer.WEIGHTINGS)],
         "threshold": [Options("cv"), Interval(numbers.Real, 0, 1, closed="neither")],
         "cv": [Interval(numbers.Integral, 2, None)],
         "random_state": [None, Interval(numbers.Integral, 0, 2**32 - 1)],

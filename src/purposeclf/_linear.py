@@ -33,13 +33,21 @@ def confidence(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     The smallest per-label distance from the threshold, scaled so that a
     probability at the threshold gives 0.5 and at 0 or 1 gives 1.
     """
+    return 0.5 + 0.5 * threshold_distance(proba, thresholds).min(axis=1)
+
+
+def threshold_distance(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Each probability's distance from its label's threshold, scaled to [0, 1].
+
+    0 at the threshold, 1 at probability 0 or 1: the distance is divided by
+    how far the probability could go on that side of the threshold.
+    """
     t = thresholds
-    dist = np.where(
+    return np.where(
         proba >= t,
         (proba - t) / np.maximum(1 - t, 1e-9),
         (t - proba) / np.maximum(t, 1e-9),
     )
-    return 0.5 + 0.5 * dist.min(axis=1)
 
 
 @dataclass

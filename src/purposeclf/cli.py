@@ -234,6 +234,17 @@ def score(
 
     if dask_scheduler is not None and engine != "dask":
         raise click.UsageError("--dask-scheduler needs --engine dask.")
+    common = dict(
+        model=_model_spec(scheme, model),
+        text_column=text_column,
+        encoding=encoding,
+        delimiter=delimiter,
+        excel_safe=excel_safe,
+        review_below=review_below,
+        force=force,
+        progress=progress,
+        **limits,
+    )
     if engine == "dask":
         if sheet is not None:
             raise click.UsageError(
@@ -244,37 +255,9 @@ def score(
             from .dask import score_csv
         except ImportError as exc:
             raise click.ClickException(str(exc)) from None
-        result = score_csv(
-            input,
-            output,
-            model=_model_spec(scheme, model),
-            text_column=text_column,
-            encoding=encoding,
-            delimiter=delimiter,
-            excel_safe=excel_safe,
-            review_below=review_below,
-            force=force,
-            scheduler=dask_scheduler,
-            n_workers=jobs,
-            progress=progress,
-            **limits,
-        )
+        result = score_csv(input, output, scheduler=dask_scheduler, n_workers=jobs, **common)
     else:
-        result = score_file(
-            input,
-            output,
-            model=_model_spec(scheme, model),
-            text_column=text_column,
-            encoding=encoding,
-            delimiter=delimiter,
-            sheet=sheet,
-            excel_safe=excel_safe,
-            review_below=review_below,
-            jobs=jobs,
-            force=force,
-            progress=progress,
-            **limits,
-        )
+        result = score_file(input, output, sheet=sheet, jobs=jobs, **common)
     if show:
         click.echo("", err=True)
     if summary or summary_out:

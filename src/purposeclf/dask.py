@@ -84,18 +84,14 @@ class SchedulerConnectionError(PurposeclfError, ConnectionError):
             f"Cannot connect to the Dask scheduler at {address!r} ({problem}). Check "
             "the address, or leave it out to start a local cluster."
         )
-        self._args = (address, problem)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), self._args)
 
 
 class WorkerModelMismatchError(ModelFileError):
-    """A Dask worker's copy of a model differs from the one the client loaded."""
+    """A Dask worker's copy of a model differs from the one the client loaded.
 
-    # Raised in worker processes: it must survive pickling back to the client.
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.path, self.problem))
+    Raised in worker processes; like every purposeclf error it survives
+    pickling back to the client.
+    """
 
 
 # ------------------------------------------------------ worker-side models
@@ -146,26 +142,6 @@ def _task_spec(model: str | os.PathLike[str] | ModelBundle) -> tuple[ModelBundle
 
 
 # --------------------------------------------------------------- DataFrames
-def _score_pandas(
-    df: pd.DataFrame, model: ModelBundle, text_column: str, review_below: float | None
-) -> pd.DataFrame:
-    texts = df[text_column]
-    missing = texts.isna()
-    if missing.any():
-        # Missing answers (None, NaN, pd.NA) are empty answers; the column itself
-        # is returned as it came.
-        df = df.copy(deep=False)
-        df[text_column] = texts.where(~missing, "")
-        out = score_frame(
-            df, text_column=text_column, model=model, review_below=review_below
-        )
-        out[text_column] = texts
-        return out
-    return score_frame(
-        df, text_column=text_column, model=model, review_below=review_below
-    )
-
-
 def _score_partition(
     df: pd.DataFrame,
     *,
@@ -174,8 +150,11 @@ def _score_partition(
     text_column: str,
     review_below: float | None,
 ) -> pd.DataFrame:
-    return _score_pandas(
-        df, _worker_scorer(spec, sha256).bundle, text_column, review_below
+    return score_frame(
+        df,
+        text_column=text_column,
+        model=_worker_scorer(spec, sha256).bundle,
+        review_below=review_below,
     )
 
 
@@ -235,8 +214,12 @@ def score_dataframe(
             text_column, [str(c) for c in ddf.columns], source="the Dask DataFrame"
         )
     bundle, spec = _task_spec(model)
-    get_scorer(bundle, review_below=review_below)  # checks review_below
-    sample = _score_pandas(meta_nonempty(ddf._meta), bundle, text_column, review_below)
+    sample = score_frame(
+        meta_nonempty(ddf._meta),
+        text_column=text_column,
+        model=bundle,
+        review_below=review_below,
+    )
     return ddf.map_partitions(
         _score_partition,
         spec=spec,

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ._data import FALSE_CELLS, TRUE_CELLS
-from ._linear import LinearMultilabel, confidence
+from ._linear import LinearMultilabel, confidence, threshold_distance
 from ._validation import Interval, check_params
 from .codebook import Codebook, load_codebook
 from .exceptions import ColumnNotFoundError, DataError
@@ -539,9 +539,8 @@ def select_for_review(
 def _closeness(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     """How close each probability is to its label's threshold, in [0, 1].
 
-    ``1 - d``, where ``d`` is the distance from the threshold scaled to [0, 1]
-    as in :func:`~purposeclf._linear.confidence`: 1 at the threshold, 0 at
-    probability 0 or 1.
+    ``1 - d``, where ``d`` is :func:`~purposeclf._linear.threshold_distance`:
+    1 at the threshold, 0 at probability 0 or 1.
 
     Examples
     --------
@@ -549,13 +548,7 @@ def _closeness(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     array([[1.  , 0.  ],
            [0.5 , 0.75]])
     """
-    t = thresholds
-    dist = np.where(
-        proba >= t,
-        (proba - t) / np.maximum(1 - t, 1e-9),
-        (t - proba) / np.maximum(t, 1e-9),
-    )
-    return 1.0 - dist
+    return 1.0 - threshold_distance(proba, thresholds)
 
 
 def _reserved_columns(ids: Sequence[str], text_column: str) -> list[str]:
