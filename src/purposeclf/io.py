@@ -699,7 +699,8 @@ class TableSink:
     """Writes a header and rows in one format; typed cells where the format has types.
 
     ``numeric`` names the columns written as numbers in XLSX and JSON Lines
-    (probabilities); in CSV everything is text.
+    (probabilities); in CSV everything is text. ``encoding`` is that of the
+    text formats (``"utf-8-sig"`` adds the byte-order mark Excel looks for).
     """
 
     def __init__(
@@ -711,8 +712,10 @@ class TableSink:
         numeric: Sequence[str] = (),
         excel_safe: bool = False,
         text_only: bool = False,
+        encoding: str = "utf-8",
     ) -> None:
         self.path = path
+        self.encoding = encoding
         self.text_only = text_only  # every cell is already a str (CSV input)
         self.fmt = fmt or output_format(path)
         self.header = list(header)
@@ -740,7 +743,7 @@ class TableSink:
             self._ws = self._wb.create_sheet("scored")
             self._ws.append([self._xlsx_cell(h) for h in self.header])
             return self
-        self._ctx = AtomicWriter(self.path)
+        self._ctx = AtomicWriter(self.path, encoding=self.encoding)
         fh = self._ctx.__enter__()
         self._fh = fh
         if self.fmt in ("csv", "tsv"):

@@ -20,7 +20,6 @@ Nothing here prints or exits; progress goes to ``logging.getLogger(__name__)``.
 
 from __future__ import annotations
 
-import csv
 import logging
 import numbers
 import os
@@ -610,7 +609,7 @@ def write_review_file(
     ColumnNotFoundError
         ``text_column`` is not in ``header``.
     """
-    from .io import AtomicWriter, _cell_str, open_sink, output_format
+    from .io import open_sink, output_format
 
     m, _ = _as_model(model)
     header = [str(h) for h in header]
@@ -637,23 +636,15 @@ def write_review_file(
     decided = m.decide(proba)
     conf = confidence(proba, m.thresholds) if texts else np.zeros(0)
     path = Path(path)
-    fmt = output_format(path)
     lines = []
     for r, text, dec, c in zip(picked, texts, decided, conf, strict=True):
         guess = ";".join(ids[j] for j in np.flatnonzero(dec))
-        cells = [_cell_str(v) for v in r] if fmt == "csv" else list(r)
-        if text_column != "text":
-            cells.append(text)
+        cells = list(r) + ([text] if text_column != "text" else [])
         cells += [guess, f"{c:.3f}", *("1" if d else "0" for d in dec), guess]
         lines.append(cells)
-    if fmt == "csv":
-        with AtomicWriter(path, encoding="utf-8-sig") as fh:
-            w = csv.writer(fh)
-            w.writerow(out_header)
-            w.writerows(lines)
-    else:  # XLSX (text cells typed as text, never formulas), TSV, JSON Lines
-        with open_sink(path, out_header, numeric=["confidence", *ids]) as sink:
-            sink.write(lines)
+    bom = "utf-8-sig" if output_format(path) == "csv" else "utf-8"  # Excel's hint
+    with open_sink(path, out_header, numeric=["confidence", *ids], encoding=bom) as sink:
+        sink.write(lines)
     logger.info("wrote %d answers for review to %s", len(picked), path)
     return path
 
