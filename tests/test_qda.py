@@ -532,3 +532,20 @@ def test_cli_train_with_a_broken_qdc_exits_1(tmp_path, labelled_csv):
     )
     assert res.exit_code == 1
     assert "DOCTYPE declaration" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_deeply_nested_codes_are_read_without_recursion():
+    """A hostile or odd file nesting codes thousands deep is read, not a RecursionError."""
+    depth = 3000
+    opens = "".join(
+        f'<Code guid="{i:08d}-0000-4000-8000-000000000000" name="code {i}" '
+        'isCodable="true">'
+        for i in range(depth)
+    )
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="test"><Codes>'
+        f"{opens}{'</Code>' * depth}</Codes></CodeBook>"
+    )
+    cb = parse_qdc(xml)
+    assert len(cb.ids) == depth and cb.ids[0] == "code_0"

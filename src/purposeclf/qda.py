@@ -409,10 +409,16 @@ def _children(el: ET.Element, tag: str) -> list[ET.Element]:
     return [c for c in el if c.tag == _q(tag)]
 
 
-def _walk(
-    el: ET.Element, parent: int | None, top: int | None, nodes: list[_Node], source: str
-) -> None:
-    for code in _children(el, "Code"):
+def _walk(root: ET.Element, nodes: list[_Node], source: str) -> None:
+    """Append the codes under ``root`` to ``nodes``, parents before children.
+
+    Iterative, so a file nested thousands of codes deep is read like any other.
+    """
+    stack: list[tuple[ET.Element, int | None, int | None]] = [
+        (code, None, None) for code in reversed(_children(root, "Code"))
+    ]
+    while stack:
+        code, parent, top = stack.pop()
         name = " ".join((code.get("name") or "").split())
         guid = (code.get("guid") or "").strip().strip("{}").lower()
         if not name:
@@ -429,15 +435,13 @@ def _walk(
         raw = "".join(desc_el[0].itertext()) if desc_el else ""
         marker, description, not_this = _split_description(raw)
         index = len(nodes)
+        top = index if top is None else top
         nodes.append(
-            _Node(
-                guid, name, codable, marker, description, not_this, parent,
-                index if top is None else top,
-            )
-        )  # fmt: skip
+            _Node(guid, name, codable, marker, description, not_this, parent, top)
+        )
         if parent is not None:
             nodes[parent].n_children += 1
-        _walk(code, index, index if top is None else top, nodes, source)
+        stack.extend((c, index, top) for c in reversed(_children(code, "Code")))
 
 
 def _ancestors(nodes: list[_Node], i: int) -> Iterator[int]:
@@ -542,7 +546,7 @@ def parse_qdc(
     codes_el = _children(root, "Codes")
     nodes: list[_Node] = []
     if codes_el:
-        _walk(codes_el[0], None, None, nodes, source)
+        _walk(codes_el[0], nodes, source)
     if not nodes:
         raise CodebookError(
             source, "the codebook has no codes (<Codes> is missing or empty)"
