@@ -290,3 +290,28 @@ def test_progress_only_on_a_terminal_and_not_with_quiet(tmp_path, monkeypatch):
     assert "scored 1 rows" in out.stderr
     quiet = CliRunner().invoke(cli, ["score", str(src), "-o", str(tmp_path / "o.csv"), "-q"])
     assert "scored" not in quiet.stderr
+
+
+@pytest.mark.parametrize("name", ["out.csv", "out.xlsx", "sub/model.pclf"])
+def test_written_files_get_normal_permissions_and_leave_no_partial(tmp_path, name):
+    """Outputs are files like any other (0666 less the umask), not the 0600 of a temp file."""
+    import os
+    import sys
+
+    if sys.platform == "win32":
+        pytest.skip("POSIX permissions")
+    from purposeclf.io import atomic_replace
+
+    target = tmp_path / name
+    old = os.umask(0o027)
+    try:
+        with atomic_replace(target) as tmp, open(tmp, "w") as fh:
+            fh.write("x")
+    finally:
+        os.umask(old)
+    assert target.read_text() == "x"
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in target.parent.iterdir()] == [target.name]
+    with pytest.raises(RuntimeError), atomic_replace(target) as tmp:
+        raise RuntimeError("stopped half-way")
+    assert target.read_text() == "x" and len(list(target.parent.iterdir())) == 1

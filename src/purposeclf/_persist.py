@@ -30,7 +30,6 @@ import os
 import platform
 import re
 import struct
-import tempfile
 import time
 import warnings
 import zipfile
@@ -47,7 +46,7 @@ from ._linear import LinearMultilabel
 from ._version import __version__
 from .codebook import Codebook
 from .exceptions import ModelFileError, ModelVersionWarning, UnknownSchemeError
-from .io import _source_date
+from .io import _source_date, atomic_replace
 
 if TYPE_CHECKING:
     from ._estimator import PurposeClassifier
@@ -209,27 +208,16 @@ def save(
         **(extra or {}),
     }
     meta["sha256"] = _digest(meta, arrays)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with (
-            os.fdopen(fd, "wb") as fh,
-            zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf,
-        ):
-            _write_member(
-                zf, _META, json.dumps(meta, indent=1, sort_keys=True).encode()
-            )
-            for k in sorted(arrays):
-                buf = io.BytesIO()
-                np.lib.format.write_array(buf, arrays[k], allow_pickle=False)
-                _write_member(zf, f"{k}.npy", buf.getvalue())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a model is a normal file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with (
+        atomic_replace(path, suffix=".tmp") as tmp,
+        open(tmp, "wb") as fh,
+        zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf,
+    ):
+        _write_member(zf, _META, json.dumps(meta, indent=1, sort_keys=True).encode())
+        for k in sorted(arrays):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, arrays[k], allow_pickle=False)
+            _write_member(zf, f"{k}.npy", buf.getvalue())
     logger.info("saved model %s (%d bytes)", path, path.stat().st_size)
     return path
 

@@ -38,8 +38,8 @@ import logging
 import math
 import os
 import re
+import secrets
 import sys
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -575,6 +575,35 @@ def _source_date() -> _dt.datetime | None:
         ) from None
 
 
+@contextlib.contextmanager
+def atomic_replace(
+    target: str | os.PathLike[str], *, suffix: str = ".partial"
+) -> Iterator[str]:
+    """Name a new empty file beside ``target`` that becomes ``target`` if all goes well.
+
+    The file, ``.<name>.<random><suffix>``, is renamed onto ``target`` when the
+    ``with`` block ends normally and removed when it raises, so ``target`` is
+    never seen half-written. It is created with the permissions of any new
+    file (0666 less the umask), not the 0600 of :func:`tempfile.mkstemp`.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}{suffix}"
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            break
+        except FileExistsError:
+            continue
+    try:
+        yield str(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 class AtomicWriter:
     """A text file written to a temporary name and renamed into place on success.
 
@@ -586,7 +615,6 @@ class AtomicWriter:
     def __init__(self, path: str | os.PathLike[str] | None, *, encoding: str = "utf-8"):
         self.target = None if path in (None, "-") else Path(path)  # type: ignore[arg-type]
         self.encoding = encoding
-        self._tmp: str | None = None
         self._replaced = 0
         self.handle: IO[str]
 
@@ -605,14 +633,15 @@ class AtomicWriter:
                 else sys.stdout
             )
             return self.handle
-        parent = self.target.parent
-        parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(
-            prefix=f".{self.target.name}.", suffix=".partial", dir=parent
-        )
-        self.handle = open(
-            fd, "w", encoding=self.encoding, errors="purposeclf.replace", newline=""
-        )
+        self._publish = atomic_replace(self.target)
+        tmp = self._publish.__enter__()
+        try:
+            self.handle = open(
+                tmp, "w", encoding=self.encoding, errors="purposeclf.replace", newline=""
+            )
+        except BaseException as exc:
+            self._publish.__exit__(type(exc), exc, exc.__traceback__)
+            raise
         return self.handle
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
@@ -626,21 +655,14 @@ class AtomicWriter:
                 self.handle.detach()
             self._warn_replaced()
             return
-        assert self._tmp is not None
-        done = False
         try:
             self.handle.close()
-            if exc_type is None:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(self._tmp, 0o666 & ~umask)
-                os.replace(self._tmp, self.target)
-                done = True
-                self._warn_replaced()
-        finally:
-            if not done:
-                with contextlib.suppress(OSError):
-                    os.unlink(self._tmp)
+        except BaseException as close_exc:
+            self._publish.__exit__(type(close_exc), close_exc, close_exc.__traceback__)
+            raise
+        self._publish.__exit__(exc_type, exc, tb)
+        if exc_type is None:
+            self._warn_replaced()
 
     def _warn_replaced(self) -> None:
         n = _REPLACED[0] - self._replaced
@@ -733,12 +755,8 @@ class TableSink:
                 raise DataError("XLSX output needs a file name (-o results.xlsx).")
             import openpyxl
 
-            target = Path(self.path)  # type: ignore[arg-type]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=".partial", dir=target.parent
-            )
-            os.close(fd)
+            self._publish = atomic_replace(self.path)  # type: ignore[arg-type]
+            self._tmp = self._publish.__enter__()
             self._wb = openpyxl.Workbook(write_only=True)
             self._ws = self._wb.create_sheet("scored")
             self._ws.append([self._xlsx_cell(h) for h in self.header])
@@ -839,14 +857,14 @@ class TableSink:
             try:
                 if exc_type is None:
                     self._save_xlsx(self._tmp)
-                    umask = os.umask(0)
-                    os.umask(umask)
-                    os.chmod(self._tmp, 0o666 & ~umask)
-                    os.replace(self._tmp, self.path)  # type: ignore[arg-type]
+            except BaseException as save_exc:
+                self._publish.__exit__(type(save_exc), save_exc, save_exc.__traceback__)
+                raise
+            else:
+                self._publish.__exit__(exc_type, exc, tb)
+                if exc_type is None:
                     self._warn()
             finally:
-                with contextlib.suppress(OSError):
-                    os.unlink(self._tmp)
                 writer = getattr(self._ws, "_writer", None)
                 if writer is not None and os.path.exists(writer.out):
                     with contextlib.suppress(Exception):  # openpyxl's sheet temp file

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -35,6 +34,7 @@ from spacy.tokens import Doc
 
 from ._persist import MODEL_SUFFIX, resolve_model_path
 from .exceptions import ModelFileError
+from .io import atomic_replace
 from .scoring import Scorer, get_scorer
 
 __all__ = ["PurposeclfComponent", "make_purposeclf", "LABELS_ATTR"]
@@ -183,21 +183,13 @@ class PurposeclfComponent:
         path.mkdir(parents=True, exist_ok=True)
         source = Path(self.scorer.bundle.path)
         expected = self.scorer.bundle.metadata.get("sha256")
-        fd, tmp = tempfile.mkstemp(prefix=f".{_MODEL_FILE}.", suffix=".tmp", dir=path)
-        try:
-            with os.fdopen(fd, "wb") as dst, source.open("rb") as src:
+        with atomic_replace(path / _MODEL_FILE, suffix=".tmp") as tmp:
+            with open(tmp, "wb") as dst, source.open("rb") as src:
                 shutil.copyfileobj(src, dst)
             if _stored_sha256(Path(tmp)) != expected:
                 raise ModelFileError(
                     source, "the file changed on disk after it was loaded; reload it"
                 )
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600
-            os.replace(tmp, path / _MODEL_FILE)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
 
     def from_disk(
         self, path: str | os.PathLike[str], *, exclude: Iterable[str] = ()
