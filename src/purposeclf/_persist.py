@@ -46,7 +46,7 @@ from ._linear import LinearMultilabel
 from ._version import __version__
 from .codebook import Codebook
 from .exceptions import ModelFileError, ModelVersionWarning, UnknownSchemeError
-from .io import _source_date, atomic_replace
+from .io import _source_date, atomic_replace, fixed_zipinfo
 
 if TYPE_CHECKING:
     from ._estimator import PurposeClassifier
@@ -73,9 +73,6 @@ _MAX_MEMBERS = 64
 _MAX_RATIO = 100  # deflate of real model arrays gives 1.3x to 5x
 _RATIO_FLOOR = 1 * 2**20  # members smaller than this may compress any amount
 _MEMBER_NAME = re.compile(r"[A-Za-z0-9_]{1,64}\.npy")
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
 @dataclass
 class ModelBundle:
     """A loaded model file: the fitted parts and the metadata (model card)."""
@@ -223,11 +220,7 @@ def save(
 
 
 def _write_member(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 3  # the same bytes on every platform
-    info.external_attr = 0o644 << 16
-    zf.writestr(info, data, compresslevel=6)
+    zf.writestr(fixed_zipinfo(name), data, compresslevel=6)
 
 
 # ------------------------------------------------------------------ loading

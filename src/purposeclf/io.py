@@ -891,6 +891,18 @@ class TableSink:
             )
 
 
+def fixed_zipinfo(
+    name: str, date_time: tuple[int, ...] = _ZIP_EPOCH
+) -> zipfile.ZipInfo:
+    """A deflated archive member stamped with one fixed time and mode 0644, made
+    as on Unix whatever the platform, so equal content gives equal bytes."""
+    info = zipfile.ZipInfo(name, date_time=date_time)  # type: ignore[arg-type]
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    return info
+
+
 class _FixedTimeZip(zipfile.ZipFile):
     """A ZipFile that stamps every member with one fixed time and mode."""
 
@@ -898,11 +910,7 @@ class _FixedTimeZip(zipfile.ZipFile):
     drop_dates = False  # leave dcterms:created/modified out of docProps/core.xml
 
     def _info(self, name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=self.stamp)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.create_system = 3
-        info.external_attr = 0o644 << 16
-        return info
+        return fixed_zipinfo(name, self.stamp)
 
     def writestr(  # type: ignore[override]
         self, zinfo_or_arcname: str | zipfile.ZipInfo, data: Any, *args: Any, **kw: Any
