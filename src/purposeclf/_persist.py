@@ -529,9 +529,7 @@ def _check_card(meta: dict[str, Any], path: Path) -> None:
 
 
 def _check_versions(meta: dict[str, Any], path: Path) -> None:
-    versions = meta.get("versions")
-    if not isinstance(versions, dict):
-        versions = {}
+    versions = meta.get("versions", {})  # a dict: _check_card ran first
     saved = str(versions.get("purposeclf", "unknown"))
     if saved.split(".")[:2] != __version__.split(".")[:2]:
         name = meta.get("name") or path.stem
@@ -627,14 +625,12 @@ def load(spec: str | os.PathLike[str]) -> PurposeClassifier:
 
     bundle = load_model(spec)
     meta = bundle.metadata
-    try:
-        params = dict(meta.get("estimator", {}).get("params", {}))
-        training = meta.get("training", {})
-        n_train = int(training.get("n_samples", 0))
-        label_counts = dict(training.get("label_counts", {}))
-        oof = meta.get("metrics", {}).get("oof_threshold_tuning")
-    except (AttributeError, TypeError, ValueError) as exc:
-        raise _fail(Path(bundle.path), f"the model card is malformed ({exc})") from None
+    # load_model checked the card's types (_check_card), so these reads hold.
+    params = dict(meta.get("estimator", {}).get("params", {}))
+    training = meta.get("training", {})
+    n_train = int(training.get("n_samples", 0))
+    label_counts = dict(training.get("label_counts", {}))
+    oof = meta.get("metrics", {}).get("oof_threshold_tuning")
     for key in ("word_ngrams", "char_ngrams"):
         if isinstance(params.get(key), list):
             params[key] = tuple(params[key])
