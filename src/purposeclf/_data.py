@@ -191,7 +191,6 @@ def read_labelled(
         if labels_column not in header and not wide:
             raise ColumnNotFoundError(labels_column, header, source=src)
         li = header.index(labels_column) if not wide else -1
-        first_row = 1 if table.kind == "jsonl" else 2  # as a spreadsheet numbers it
         for i, row in enumerate(table.rows, start=1):
             text = as_text(row[ti])
             if wide:
@@ -215,7 +214,7 @@ def read_labelled(
             seen[key] = labs
             texts.append(text)
             labels.append(labs)
-            rows.append(first_row + i - 1)
+            rows.append(table.first_row + i - 1)
     if conflicts:
         shown = "\n  ".join(conflicts[:20])
         more = f"\n  ... and {len(conflicts) - 20} more" if len(conflicts) > 20 else ""

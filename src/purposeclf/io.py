@@ -187,6 +187,12 @@ class TableReader:
     _handle: IO[str] | None = None
     kind: str = "csv"
 
+    @property
+    def first_row(self) -> int:
+        """The number a spreadsheet shows for the first data row: 2, after the
+        header, or 1 for JSON Lines (no header line: the record number)."""
+        return 1 if self.kind == "jsonl" else 2
+
     def close(self) -> None:
         if self._handle is not None:
             self._handle.close()

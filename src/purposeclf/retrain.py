@@ -828,7 +828,6 @@ def _read_review(
                 f"{src} has neither a {labels_column!r} column nor one 0/1 column per "
                 f"label id ({', '.join(ids)}). Write the labels into one of them."
             )
-        first_row = 1 if table.kind == "jsonl" else 2  # as a spreadsheet numbers it
         for r, row in enumerate(table.rows, start=1):
             text = as_text(row[ti])
             if not text.strip():
@@ -867,7 +866,7 @@ def _read_review(
             assert chosen is not None
             texts.append(text)
             labels.append(tuple(c for c in ids if c in chosen))
-            rows.append(first_row + r - 1)
+            rows.append(table.first_row + r - 1)
     if n_empty:
         logger.warning("%s: skipped %d rows with an empty answer", src, n_empty)
     if n_cols_won or n_labels_won:
