@@ -61,7 +61,6 @@ random             uniform random picks
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import logging
@@ -85,12 +84,10 @@ from purposeclf.retrain import _closeness, select_for_review
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402  (benchmarks/ is not a package)
+import corpus_cv  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMES = ("keep", "purpose")
-# Real NHS patient feedback (40 labels), never copied into the project; see
-# compare.py for its citation. Only the "cold" design: it has no coder batches.
-PX_CSV = ROOT.parent / "shared" / "data" / "pxtextmining" / "v6framework_230831.csv"
 EXPLORE = (
     "previous",
     "least_confident",
@@ -107,19 +104,17 @@ EXPLORE = (
 
 
 # ------------------------------------------------------------------- data
-def read(scheme: str, limit: int | None = None, px_path: Path = PX_CSV):
-    """(texts, Y, codebook, coder batch of each answer or None)."""
+def read(scheme: str, limit: int | None = None, px_path: Path = compare.PX_DEFAULT):
+    """(texts, Y, codebook, coder batch of each answer or None).
+
+    pxtextmining is real NHS patient feedback (40 labels), read where it lies;
+    see compare.py for its citation. It has no coder batches: "cold" only.
+    """
     if scheme == "pxtextmining":
         data = compare.read_pxtextmining(Path(px_path), limit=limit)
         return data["texts"], data["Y"], data["codebook"], None
     cb = load_codebook(scheme)
-    with (ROOT / "corpus" / f"{scheme}.csv").open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    if limit:
-        rows = rows[:: max(1, len(rows) // limit)][:limit]
-    texts = [r["text"] for r in rows]
-    labels = [[x for x in r["labels"].split(";") if x] for r in rows]
-    groups = np.array([r["id"].split("-")[0] for r in rows])
+    texts, labels, groups = corpus_cv.read(scheme, limit)
     return texts, _binarize(labels, len(texts), cb)[0], cb, groups
 
 
@@ -453,13 +448,7 @@ def main(argv=None) -> int:
         help="both = keep and purpose (the corpus); pxtextmining = real NHS patient "
         "feedback, cold design only, saved apart",
     )
-    ap.add_argument(
-        "--pxtextmining-path",
-        type=Path,
-        default=PX_CSV,
-        help="v6framework_230831.csv (default: ../shared/data/pxtextmining/ beside "
-        "the project folder)",
-    )
+    compare.add_pxtextmining_path(ap)
     ap.add_argument("--design", choices=["shift", "cold", "both"], default="both")
     ap.add_argument(
         "--repeats", type=int, default=30, help="splits per scheme and design"
@@ -531,7 +520,7 @@ def main(argv=None) -> int:
         if args.design == "shift":
             ap.error("pxtextmining has no coder batches: use --design cold")
         designs = ("cold",)
-        if not args.pxtextmining_path.is_file():
+        if not compare.px_csv(args.pxtextmining_path).is_file():
             ap.error(f"{args.pxtextmining_path} not found; pass --pxtextmining-path")
 
     tasks = [
@@ -544,7 +533,7 @@ def main(argv=None) -> int:
             "random_draws": draws,
             "strategies": strategies,
             "limit": limit,
-            "px_path": str(args.pxtextmining_path),
+            "px_path": str(compare.px_csv(args.pxtextmining_path)),
         }
         for sc in schemes
         for de in designs

@@ -89,7 +89,10 @@ from purposeclf.evaluation import multilabel_report, summary_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 # shared/ sits beside the project's folder: ../shared/data/pxtextmining/
-PX_DEFAULT = ROOT.parent / "shared" / "data" / "pxtextmining" / "v6framework_230831.csv"
+# Read where it lies, beside the project folder, and never copied into it.
+PX_DIR_DEFAULT = ROOT.parent / "shared" / "data" / "pxtextmining"
+PX_FILE = "v6framework_230831.csv"
+PX_DEFAULT = PX_DIR_DEFAULT / PX_FILE
 PX_SHA256 = "6c90cc740f2c486a17ef89be852f13f8ca434da4e2a06254a43288de7dc39567"
 PX_CITATION = (
     "pxtextmining `datasets/v6framework_230831.csv` "
@@ -128,6 +131,39 @@ def read_corpus(scheme: str, limit: int | None = None) -> dict[str, Any]:
 def slug(name: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:64].rstrip("_")
     return s if s[:1].isalpha() else f"l_{s}"[:64]
+
+
+def px_csv(path: Path) -> Path:
+    """The pxtextmining CSV: ``path`` itself, or the file of that name in it."""
+    return path / PX_FILE if path.is_dir() else path
+
+
+def add_pxtextmining_path(
+    ap: argparse.ArgumentParser, flag: str = "--pxtextmining-path"
+) -> None:
+    """The option every benchmark uses to find the pxtextmining data."""
+    ap.add_argument(
+        flag,
+        type=Path,
+        default=PX_DIR_DEFAULT,
+        metavar="PATH",
+        help=f"folder holding {PX_FILE}, or the file itself "
+        "(default: ../shared/data/pxtextmining beside the project folder)",
+    )
+
+
+def save_results(
+    out: Path, name: str, meta: dict[str, Any], results: dict[str, Any], md: str
+) -> None:
+    """Write ``<name>.json`` (meta and results) and ``<name>.md`` into ``out``; print
+    the Markdown."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(
+        json.dumps({"meta": meta, "results": results}, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    (out / f"{name}.md").write_text(md.rstrip("\n") + "\n", encoding="utf-8")
+    print(md)
 
 
 def read_pxtextmining(
@@ -561,13 +597,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quick", action="store_true", help="small slice, 3 folds, for smoke tests"
     )
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
-    ap.add_argument(
-        "--pxtextmining",
-        type=Path,
-        default=PX_DEFAULT,
-        metavar="PATH",
-        help=f"the pxtextmining v6framework CSV (default {PX_DEFAULT})",
-    )
+    add_pxtextmining_path(ap, "--pxtextmining")
     ap.add_argument(
         "--skip-pxtextmining", action="store_true", help="only the bundled corpus"
     )
@@ -599,13 +629,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if args.skip_pxtextmining:
         notes.append("pxtextmining skipped (--skip-pxtextmining).")
-    elif not args.pxtextmining.is_file():
+    elif not px_csv(args.pxtextmining).is_file():
         msg = f"pxtextmining skipped: {args.pxtextmining} not found."
         log(msg)
         notes.append(msg)
     else:
         datasets["pxtextmining"] = lambda: read_pxtextmining(
-            args.pxtextmining, limit=400 if args.quick else None
+            px_csv(args.pxtextmining), limit=400 if args.quick else None
         )
 
     results = {}
@@ -629,14 +659,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "notes": notes,
         "total_seconds": time.perf_counter() - start,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
     name = "compare_quick" if args.quick else "compare"
-    (args.out / f"{name}.json").write_text(
-        json.dumps({"meta": meta, "results": results}, indent=1), encoding="utf-8"
-    )
-    md = markdown(results, meta)
-    (args.out / f"{name}.md").write_text(md, encoding="utf-8")
-    print(md)
+    save_results(args.out, name, meta, results, markdown(results, meta))
     return 0
 
 

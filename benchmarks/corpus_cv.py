@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import json
 import os
 import platform
 import sys
@@ -29,10 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
-from purposeclf import __version__
-from purposeclf._estimator import PurposeClassifier, _binarize
-from purposeclf.codebook import load_codebook
-from purposeclf.evaluation import multilabel_report
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import compare  # noqa: E402  (benchmarks/ is not a package)
+
+from purposeclf import __version__  # noqa: E402
+from purposeclf._estimator import PurposeClassifier, _binarize  # noqa: E402
+from purposeclf.codebook import load_codebook  # noqa: E402
+from purposeclf.evaluation import multilabel_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -152,12 +154,8 @@ def main(argv=None) -> int:
         "purposeclf": __version__,
         "python": platform.python_version(),
     }
-    args.out.mkdir(parents=True, exist_ok=True)
     name = "corpus_cv_quick" if args.quick else "corpus_cv"
-    (args.out / f"{name}.json").write_text(json.dumps({"meta": meta, "results": results}, indent=1))
-    md = markdown(results, meta)
-    (args.out / f"{name}.md").write_text(md + "\n")
-    print(md)
+    compare.save_results(args.out, name, meta, results, markdown(results, meta))
     return 0
 
 

@@ -72,12 +72,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import compare  # noqa: E402  (benchmarks/ is not a package)
-from learning_curve import (  # noqa: E402
-    PX_DIR_DEFAULT,
-    portable,
-    px_csv,
-    source_fingerprint,
-)
+from learning_curve import portable, source_fingerprint  # noqa: E402
 
 ROOT = compare.ROOT
 SYSTEMS = (
@@ -425,14 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="default all (keep only with --quick)",
     )
-    ap.add_argument(
-        "--pxtextmining-path",
-        type=Path,
-        default=PX_DIR_DEFAULT,
-        metavar="PATH",
-        help="folder holding v6framework_230831.csv, or the file itself "
-        "(default: ../shared/data/pxtextmining beside the project folder)",
-    )
+    compare.add_pxtextmining_path(ap)
     ap.add_argument(
         "--quick",
         action="store_true",
@@ -467,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = args.data or ("keep" if args.quick else "all")
     wanted = ("keep", "pxtextmining") if data == "all" else (data,)
     notes: list[str] = []
-    px = px_csv(args.pxtextmining_path)
+    px = compare.px_csv(args.pxtextmining_path)
     if "pxtextmining" in wanted and not px.is_file():
         if data == "pxtextmining":
             ap.error(f"{px} not found; pass --pxtextmining-path")
@@ -513,15 +501,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "notes": notes,
         "total_seconds": time.perf_counter() - start,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
     name = "footprint_quick" if args.quick else "footprint"
-    (args.out / f"{name}.json").write_text(
-        json.dumps({"meta": meta, "results": results}, indent=1) + "\n",
-        encoding="utf-8",
-    )
-    md = markdown(results, meta)
-    (args.out / f"{name}.md").write_text(md, encoding="utf-8")
-    print(md)
+    compare.save_results(args.out, name, meta, results, markdown(results, meta))
     return 0
 
 

@@ -57,8 +57,6 @@ import compare  # noqa: E402  (benchmarks/ is not a package)
 from purposeclf.evaluation import multilabel_report  # noqa: E402
 
 ROOT = compare.ROOT
-PX_DIR_DEFAULT = ROOT.parent / "shared" / "data" / "pxtextmining"
-PX_FILE = "v6framework_230831.csv"
 FRACTIONS = (0.1, 0.2, 0.4, 0.6, 0.8, 1.0)
 QUICK_FRACTIONS = (0.5, 1.0)
 DEFAULT_SYSTEMS = ("keywords", "tfidf_linearsvc", "purposeclf")
@@ -94,10 +92,6 @@ def source_fingerprint() -> str:
     for f in sorted(pkg.rglob("*.py")):
         h.update(f.relative_to(pkg).as_posix().encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:12]
-
-
-def px_csv(path: Path) -> Path:
-    return path / PX_FILE if path.is_dir() else path
 
 
 def subset(train: np.ndarray, frac: float, perm: np.ndarray) -> np.ndarray:
@@ -274,14 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--data", choices=(*DATASETS, "all"), default="all")
-    ap.add_argument(
-        "--pxtextmining-path",
-        type=Path,
-        default=PX_DIR_DEFAULT,
-        metavar="PATH",
-        help="folder holding v6framework_230831.csv, or the file itself "
-        "(default: ../shared/data/pxtextmining beside the project folder)",
-    )
+    compare.add_pxtextmining_path(ap)
     ap.add_argument(
         "--quick",
         action="store_true",
@@ -335,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     wanted = DATASETS if args.data == "all" else (args.data,)
     notes: list[str] = []
-    px = px_csv(args.pxtextmining_path)
+    px = compare.px_csv(args.pxtextmining_path)
     if "pxtextmining" in wanted and not px.is_file():
         if args.data == "pxtextmining":
             ap.error(f"{px} not found; pass --pxtextmining-path")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import json
 import os
 import platform
 import sys
@@ -30,6 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import compare  # noqa: E402  (benchmarks/ is not a package)
 from corpus_cv import kfold, oof_predict, read  # noqa: E402
 
 from purposeclf import PurposeClassifier, __version__  # noqa: E402
@@ -114,14 +114,8 @@ def main(argv=None) -> int:
         "python": platform.python_version(),
         "numpy": np.__version__,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
     name = "weighting_quick" if args.quick else "weighting"
-    (args.out / f"{name}.json").write_text(
-        json.dumps({"meta": meta, "results": results}, indent=1)
-    )
-    md = markdown(results, meta)
-    (args.out / f"{name}.md").write_text(md + "\n")
-    print(md)
+    compare.save_results(args.out, name, meta, results, markdown(results, meta))
     return 0
 
 
