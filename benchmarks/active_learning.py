@@ -77,10 +77,12 @@ import scipy.sparse as sp
 from scipy import stats
 
 from purposeclf import __version__
-from purposeclf._estimator import PurposeClassifier, _binarize
+from purposeclf.labelled import indicator_matrix as _binarize
+from purposeclf.model import PurposeClassifier
 from purposeclf.codebook import load_codebook
-from purposeclf.evaluation import multilabel_report
-from purposeclf.retrain import _closeness, select_for_review
+from purposeclf.metrics import multilabel_report
+from purposeclf.retrain import select_for_review
+from purposeclf.retrain._review import _closeness
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402  (benchmarks/ is not a package)
@@ -307,7 +309,7 @@ def fit_score(texts, Y, cb, train, test):
     clf = PurposeClassifier(codebook=cb, cv=3, random_state=0)
     clf.fit([texts[i] for i in train], Y[train])
     rep = multilabel_report(
-        Y[test], clf.decision_matrix([texts[i] for i in test]), cb.ids
+        Y[test], clf.predict([texts[i] for i in test]), cb.ids
     )
     return clf, float(rep["macro_f1"])
 

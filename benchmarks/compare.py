@@ -82,7 +82,7 @@ import numpy as np
 
 from purposeclf import __version__
 from purposeclf.codebook import Codebook, load_codebook
-from purposeclf.evaluation import multilabel_report, summary_figures
+from purposeclf.metrics import multilabel_report, summary_figures
 
 # spaCy, scikit-learn and PurposeClassifier are imported inside the functions that
 # need them, so that footprint.py can load the keyword rules without paying for them.
@@ -415,7 +415,7 @@ def fit_spacy_textcat(texts, Y, cb, opts) -> Predictor:
 
 
 def fit_purposeclf(texts, Y, cb, opts) -> Predictor:
-    from purposeclf._estimator import PurposeClassifier
+    from purposeclf.model import PurposeClassifier
 
     clf = PurposeClassifier(codebook=cb, random_state=0).fit(list(texts), Y)
     return lambda tt: (clf.predict_proba(list(tt)) >= clf.thresholds_).astype(np.int8)

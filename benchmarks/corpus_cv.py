@@ -32,9 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402  (benchmarks/ is not a package)
 
 from purposeclf import __version__  # noqa: E402
-from purposeclf._estimator import PurposeClassifier, _binarize  # noqa: E402
+from purposeclf.labelled import indicator_matrix as _binarize  # noqa: E402
+from purposeclf.model import PurposeClassifier  # noqa: E402
 from purposeclf.codebook import load_codebook  # noqa: E402
-from purposeclf.evaluation import multilabel_report  # noqa: E402
+from purposeclf.metrics import multilabel_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

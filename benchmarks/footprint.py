@@ -181,7 +181,7 @@ def warm_up(system: str) -> None:
     elif system == "spacy_textcat":
         import spacy  # noqa: F401
     elif system == "purposeclf":
-        import purposeclf._estimator  # noqa: F401
+        import purposeclf.model._estimator  # noqa: F401
 
 
 def fit(system: str, data: dict[str, Any], opts: dict[str, Any]) -> Any:
@@ -199,7 +199,7 @@ def fit(system: str, data: dict[str, Any], opts: dict[str, Any]) -> Any:
     if system == "spacy_textcat":
         return compare.train_spacy_textcat(texts, Y, cb.ids, opts)
     if system == "purposeclf":
-        from purposeclf._estimator import PurposeClassifier
+        from purposeclf.model import PurposeClassifier
 
         return PurposeClassifier(codebook=cb, random_state=0).fit(list(texts), Y)
     raise ValueError(system)

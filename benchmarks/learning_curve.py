@@ -54,7 +54,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402  (benchmarks/ is not a package)
 
-from purposeclf.evaluation import multilabel_report  # noqa: E402
+from purposeclf.metrics import multilabel_report  # noqa: E402
 
 ROOT = compare.ROOT
 FRACTIONS = (0.1, 0.2, 0.4, 0.6, 0.8, 1.0)
@@ -108,7 +108,7 @@ def warm_up(systems: Sequence[str]) -> None:
     if "spacy_textcat" in systems:
         import spacy  # noqa: F401
     if "purposeclf" in systems:
-        import purposeclf._estimator  # noqa: F401
+        import purposeclf.model._estimator  # noqa: F401
 
 
 def run_dataset(

@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         if html_file.suffix.lower() not in (".html", ".htm"):
-            from purposeclf.html_report import write_report
+            from purposeclf.reports import write_report
 
             html_file = Path(tmp) / "report.html"
             write_report(args.input, html_file)

@@ -33,9 +33,9 @@ import compare  # noqa: E402  (benchmarks/ is not a package)
 from corpus_cv import kfold, oof_predict, read  # noqa: E402
 
 from purposeclf import PurposeClassifier, __version__  # noqa: E402
-from purposeclf._estimator import _binarize  # noqa: E402
+from purposeclf.labelled import indicator_matrix as _binarize  # noqa: E402
 from purposeclf.codebook import load_codebook  # noqa: E402
-from purposeclf.evaluation import multilabel_report  # noqa: E402
+from purposeclf.metrics import multilabel_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 WEIGHTINGS = ("sublinear_l2", "additive")

@@ -15,15 +15,14 @@ distributed = pytest.importorskip("distributed")
 
 from click.testing import CliRunner  # noqa: E402
 
-from purposeclf._persist import bundled_models  # noqa: E402
+from purposeclf.resources import bundled_models  # noqa: E402
 from purposeclf.cli import cli  # noqa: E402
 from purposeclf.dask import (  # noqa: E402
     WorkerModelMismatchError,
-    _model_loads,
-    _score_chunk,
     score_csv,
     score_dataframe,
 )
+from purposeclf.integrations.dask import _model_loads, _score_chunk  # noqa: E402
 from purposeclf.exceptions import ColumnNotFoundError, DataError  # noqa: E402
 from purposeclf.scoring import score_file, score_frame  # noqa: E402
 
@@ -250,6 +249,7 @@ def test_importing_purposeclf_does_not_import_dask():
 
 def test_missing_dask_gives_an_install_hint(monkeypatch):
     monkeypatch.delitem(sys.modules, "purposeclf.dask")
+    monkeypatch.delitem(sys.modules, "purposeclf.integrations.dask")
     monkeypatch.setitem(sys.modules, "dask.dataframe", None)
     with pytest.raises(ImportError, match=r"pip install 'purposeclf\[dask\]'"):
         importlib.import_module("purposeclf.dask")

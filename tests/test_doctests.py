@@ -11,9 +11,9 @@ import pytest
 import purposeclf
 
 MODULES = ["purposeclf"] + [
-    f"purposeclf.{m.name}"
-    for m in pkgutil.iter_modules(purposeclf.__path__)
-    if m.name not in ("__main__",)
+    m.name
+    for m in pkgutil.walk_packages(purposeclf.__path__, prefix="purposeclf.")
+    if not m.name.endswith("__main__")
 ]
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from purposeclf import PurposeClassifier
-from purposeclf._features import TextFeaturizer
-from purposeclf._linear import _sigmoid
+from purposeclf.model import TextFeaturizer
+from purposeclf.model._predictor import _sigmoid
 
 from .conftest import TOY_LABELS, TOY_TEXTS
 

@@ -1,6 +1,6 @@
 """Hostile and damaged model files: every one is a clean ModelFileError.
 
-Each test builds a file that one protection of ``purposeclf._persist`` refuses;
+Each test builds a file that one protection of ``purposeclf.model`` refuses;
 where another check could also catch it, the file is re-signed (its SHA-256
 recomputed, as a malicious author could) so that only the protection under test
 stands between the file and a successful load. The numbers of faults injected
@@ -27,7 +27,9 @@ from click.testing import CliRunner
 
 import purposeclf
 from purposeclf import ModelFileError
-from purposeclf._persist import FORMAT_VERSION, _digest, bundled_models, load_model
+from purposeclf.model import FORMAT_VERSION, load_model
+from purposeclf.model._format import _digest
+from purposeclf.resources import bundled_models
 from purposeclf.cli import cli
 
 N_RANDOM_FLIPS = 500  # random (offset, xor mask) pairs, on top of every header byte

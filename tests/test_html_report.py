@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 import purposeclf
 from purposeclf.cli import cli
 from purposeclf.exceptions import DataError
-from purposeclf.html_report import collect_report, mask_pii, render_html, write_report
+from purposeclf.reports import collect_report, render_html, write_report
+from purposeclf.text import mask_pii
 
 from .conftest import TOY_TEXTS, write_csv
 

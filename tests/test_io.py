@@ -279,13 +279,13 @@ def test_identical_answers_are_scored_once(monkeypatch):
 
 
 def test_progress_only_on_a_terminal_and_not_with_quiet(tmp_path, monkeypatch):
-    import purposeclf.cli
+    import purposeclf.cli._score as score_command
 
     src = tmp_path / "in.csv"
     src.write_text("text\nthe huddle\n")
     piped = CliRunner().invoke(cli, ["score", str(src), "-o", str(tmp_path / "o.csv")])
     assert "scored" not in piped.stderr
-    monkeypatch.setattr(purposeclf.cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(score_command, "stderr_is_terminal", lambda: True)
     out = CliRunner().invoke(cli, ["score", str(src), "-o", str(tmp_path / "o.csv")])
     assert "scored 1 rows" in out.stderr
     quiet = CliRunner().invoke(cli, ["score", str(src), "-o", str(tmp_path / "o.csv"), "-q"])

@@ -11,7 +11,8 @@ import pytest
 
 import purposeclf
 from purposeclf import ModelFileError, UnknownSchemeError, load
-from purposeclf._persist import FORMAT_VERSION, _digest, load_model
+from purposeclf.model import FORMAT_VERSION, load_model
+from purposeclf.model._format import _digest
 
 from .conftest import TOY_TEXTS
 
@@ -178,6 +179,6 @@ def test_scheme_names_resolve_to_the_newest_and_older_versions_stay_as_they_were
         assert old.model.featurizer.weighting == "sublinear_l2"
         assert old.metadata["sha256"] != newest.metadata["sha256"]
     # The first versions still give their documented answers.
-    assert purposeclf.load("keep.v1").predict(
+    assert purposeclf.load("keep.v1").predict_labels(
         ["Keep the video consultations and the daily team huddle"]
     ) == [("digital_tools", "great_teams")]

@@ -417,12 +417,12 @@ def test_dtds_and_entities_are_refused(tmp_path, xml, encoding):
 
 
 def test_oversized_file_is_refused(tmp_path, monkeypatch):
-    import purposeclf.qda as qda
+    import purposeclf.codebook._qdc_read as reader
 
     text = codebook_to_qdc("keep")
     with pytest.raises(CodebookError, match="more than the 1,000 a codebook may have"):
         parse_qdc(text, max_bytes=1000)
-    monkeypatch.setattr(qda, "MAX_QDC_BYTES", 1000)
+    monkeypatch.setattr(reader, "MAX_QDC_BYTES", 1000)
     path = tmp_path / "big.qdc"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CodebookError, match="more than the 1,000"):

@@ -10,13 +10,12 @@ import pytest
 
 import purposeclf
 from purposeclf import DataError, PurposeClassifier
-from purposeclf._data import read_labelled
-from purposeclf._estimator import _binarize
-from purposeclf._persist import load_model
+from purposeclf.labelled import read_labelled
+from purposeclf.labelled import indicator_matrix as _binarize
+from purposeclf.model import load_model
 from purposeclf.codebook import load_codebook
 from purposeclf.retrain import (
     GUESS_COLUMN,
-    _closeness,
     audit,
     compare_models,
     format_comparison,
@@ -27,6 +26,7 @@ from purposeclf.retrain import (
     simulate_active_learning,
     write_review_file,
 )
+from purposeclf.retrain._review import _closeness
 
 from .conftest import TOY_LABELS, TOY_TEXTS, write_csv
 

@@ -11,7 +11,7 @@ import spacy
 
 from purposeclf.exceptions import ModelFileError, UnknownSchemeError
 from purposeclf.scoring import get_scorer
-from purposeclf.spacy_component import PurposeclfComponent
+from purposeclf.integrations.spacy_component import PurposeclfComponent
 
 TEXTS = [
     "Keep the video consultations and the daily team huddle",

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from purposeclf import PurposeClassifier, score_file
 from purposeclf.cli import cli
-from purposeclf._persist import ModelBundle
+from purposeclf.model import ModelBundle
 from purposeclf.codebook import Camp, Codebook, Label
 from purposeclf.exceptions import CodebookError
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from purposeclf._tokenizer import RuleTokenizer, export_rules, load_rules
-from purposeclf.text import _PUNCT, Tokenizer, normalise
+from purposeclf.text._spacy_rules import RuleTokenizer, export_rules, load_rules
+from purposeclf.text import Tokenizer, normalise
+from purposeclf.text._tokens import _PUNCT
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +94,7 @@ def test_shipped_rules_are_those_of_the_installed_spacy():
         pytest.skip("rules were exported from another spaCy minor version")
     current = export_rules()
     for key in ("prefix", "suffix", "infix", "url_match", "rules"):
-        assert shipped[key] == current[key], f"regenerate: python -m purposeclf._tokenizer ({key})"
+        assert shipped[key] == current[key], f"regenerate: python -m purposeclf.text._spacy_rules ({key})"
 
 
 def test_missing_values_of_pandas_and_numpy_are_empty_answers():

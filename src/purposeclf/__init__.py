@@ -4,7 +4,7 @@ Examples
 --------
 >>> import purposeclf
 >>> model = purposeclf.load("keep")
->>> model.predict(["Keep the video consultations and the daily team huddle"])
+>>> model.predict_labels(["Keep the video consultations and the daily team huddle"])
 [('digital_tools', 'great_teams')]
 """
 
@@ -16,20 +16,22 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._estimator import PurposeClassifier
-    from ._persist import bundled_models, load, load_model, save
     from .codebook import Codebook, load_codebook
-    from .evaluation import evaluate_file, multilabel_report
+    from .evaluation import evaluate_file
     from .exceptions import (
         CodebookError,
         ColumnNotFoundError,
         DataError,
         ModelFileError,
         ModelVersionWarning,
+        ParameterError,
         PurposeclfError,
         UnknownLabelError,
         UnknownSchemeError,
     )
+    from .metrics import multilabel_report
+    from .model import PurposeClassifier, load, load_model, save
+    from .resources import bundled_models
     from .scoring import score_file, score_frame, score_texts
     from .training import train_file
 
@@ -49,6 +51,7 @@ __all__ = [
     "evaluate_file",
     "multilabel_report",
     "PurposeclfError",
+    "ParameterError",
     "CodebookError",
     "ColumnNotFoundError",
     "DataError",
@@ -61,19 +64,19 @@ __all__ = [
 # Public names are imported on first use so that ``import purposeclf`` (and the
 # command line's ``--help``) stays fast.
 _WHERE = {
-    "PurposeClassifier": "._estimator",
+    "PurposeClassifier": ".model",
     "Codebook": ".codebook",
     "load_codebook": ".codebook",
-    "load": "._persist",
-    "load_model": "._persist",
-    "save": "._persist",
-    "bundled_models": "._persist",
+    "load": ".model",
+    "load_model": ".model",
+    "save": ".model",
+    "bundled_models": ".resources",
     "score_file": ".scoring",
     "score_texts": ".scoring",
     "score_frame": ".scoring",
     "train_file": ".training",
     "evaluate_file": ".evaluation",
-    "multilabel_report": ".evaluation",
+    "multilabel_report": ".metrics",
 }
 _WHERE.update({n: ".exceptions" for n in __all__ if n.endswith(("Error", "Warning"))})
 

@@ -21,29 +21,35 @@ __all__ = ["SECTIONS", "render"]
 SECTIONS: list[tuple[str, str, list[str] | None]] = [
     ("purposeclf", "Top level: `import purposeclf`", None),
     ("purposeclf.scoring", "Scoring", ["Scorer", "ScoreSummary", "get_scorer"]),
-    (
-        "purposeclf.retrain",
-        "Retraining: compare, review, audit",
-        [
-            "compare_models",
-            "format_comparison",
-            "select_for_review",
-            "make_review_file",
-            "read_review_file",
-            "audit",
-        ],
-    ),
-    (
-        "purposeclf.evaluation",
-        "Evaluation",
-        ["cross_validate", "coverage_curve", "format_report"],
-    ),
-    ("purposeclf.codebook", "Codebooks", ["Label", "Camp", "builtin_schemes"]),
+    ("purposeclf.model", "The model and model files", [
+        "PurposeClassifier", "LinearMultilabel", "ModelBundle", "as_bundle",
+        "resolve_model_path", "confidence",
+    ]),
+    ("purposeclf.labelled", "Labelled answers", [
+        "LabelledData", "read_labelled", "parse_labels", "parse_indicator",
+        "indicator_matrix", "read_review_file",
+    ]),
+    ("purposeclf.retrain", "Retraining: compare, review, audit", [
+        "compare_models", "format_comparison", "select_for_review",
+        "make_review_file", "write_review_file", "audit", "simulate_active_learning",
+    ]),
+    ("purposeclf.evaluation", "Evaluation", None),
+    ("purposeclf.metrics", "Metrics", None),
+    ("purposeclf.codebook", "Codebooks", [
+        "Label", "Camp", "builtin_schemes", "matching_builtin",
+    ]),
     ("purposeclf.qda", "REFI-QDA codebooks (.qdc)", None),
-    ("purposeclf.html_report", "HTML report", None),
-    ("purposeclf.spacy_component", "spaCy component", None),
+    ("purposeclf.io", "Reading and writing tables", [
+        "open_table", "TableReader", "detect_encoding", "open_sink", "TableSink",
+        "write_rows", "atomic_replace", "AtomicWriter", "MAX_CELL_CHARS",
+    ]),
+    ("purposeclf.text", "Text", None),
+    ("purposeclf.reports", "Reports", None),
+    ("purposeclf.resources", "Shipped files", None),
+    ("purposeclf.exceptions", "Errors", None),
+    ("purposeclf.integrations.spacy_component", "spaCy component", None),
     ("purposeclf.dask", "Dask (optional extra `purposeclf[dask]`)", None),
-]
+]  # fmt: skip
 
 
 def _signature(obj: object) -> str:

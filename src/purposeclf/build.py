@@ -14,10 +14,11 @@ import logging
 import sys
 from pathlib import Path
 
-
-from ._data import read_labelled
 from .codebook import load_codebook
-from .evaluation import cross_validate, summary_figures
+from .evaluation import cross_validate
+from .labelled import read_labelled
+from .metrics import summary_figures
+from .resources import MODEL_SUFFIX, source_root
 
 __all__ = ["build"]
 
@@ -29,8 +30,7 @@ MODEL_VERSION = {"keep": 2, "purpose": 2}
 def build(
     corpus_dir: Path, out_dir: Path, schemes: list[str], *, folds: int = 5
 ) -> None:
-    from ._estimator import PurposeClassifier
-    from ._persist import MODEL_SUFFIX, save
+    from .model import PurposeClassifier, save
 
     for scheme in schemes:
         cb = load_codebook(scheme)
@@ -48,7 +48,7 @@ def build(
             out_dir / f"{name}{MODEL_SUFFIX}",
             name=name,
             metrics={"cv5": cv},
-            extra={"data": {"source": f"corpus/{scheme}.csv", "sha256": data.sha256()}},
+            extra={"data": {"source": f"corpus/{scheme}.csv"}},
         )
         print(
             f"{name}: {len(data)} answers, {folds}-fold CV macro-F1 {cv['macro_f1']:.3f} "
@@ -57,7 +57,7 @@ def build(
 
 
 def main(argv: list[str] | None = None) -> int:
-    root = Path(__file__).resolve().parents[2]
+    root = source_root() or Path.cwd()
     p = argparse.ArgumentParser(prog="python -m purposeclf.build", description=__doc__)
     p.add_argument("--corpus", type=Path, default=root / "corpus")
     p.add_argument("--out", type=Path, default=root / "models")

@@ -1,203 +1,19 @@
-"""Metrics for multi-label coding, and evaluation of models on labelled files."""
+"""Evaluating models on labelled answers, and cross-validating the training recipe."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = [
-    "multilabel_report",
-    "summary_figures",
-    "coverage_curve",
-    "cross_validate",
-    "evaluate_file",
-    "format_report",
-]
+from .codebook import Codebook, load_codebook
+from .exceptions import ParameterError
+from .labelled import indicator_matrix, read_labelled
+from .metrics import coverage_curve, fold_indices, multilabel_report
+from .model import as_predictor, confidence
 
-
-def _prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
-
-
-def multilabel_report(
-    Y_true: np.ndarray,
-    Y_pred: np.ndarray,
-    classes: Sequence[str],
-    proba: np.ndarray | None = None,
-) -> dict[str, Any]:
-    """Per-label and overall metrics of multi-label predictions.
-
-    Parameters
-    ----------
-    Y_true, Y_pred : ndarray of shape (n, k)
-        0/1 indicator matrices.
-    classes : sequence of str
-        Label ids of the k columns.
-    proba : ndarray of shape (n, k), default=None
-        Probabilities, for the Brier score and expected calibration error.
-
-    Returns
-    -------
-    dict
-        ``per_label`` (precision, recall, f1, support per label), ``macro_f1``,
-        ``micro_f1``, ``samples_f1``, ``exact_match``, ``hamming_loss``,
-        ``no_label`` (precision, recall, f1 of recognising answers with no label)
-        and, with ``proba``, ``brier`` and ``ece``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> r = multilabel_report(np.array([[1, 0], [0, 1], [0, 0]]),
-    ...                       np.array([[1, 0], [0, 0], [0, 0]]), ["a", "b"])
-    >>> r["per_label"]["a"]["f1"], r["per_label"]["b"]["recall"], r["exact_match"]
-    (1.0, 0.0, 0.6666666666666666)
-    """
-    T = np.asarray(Y_true).astype(bool)
-    P = np.asarray(Y_pred).astype(bool)
-    n, k = T.shape
-    per: dict[str, dict[str, float]] = {}
-    tps = fps = fns = 0.0
-    f1s = []
-    for j, c in enumerate(classes):
-        tp = float((T[:, j] & P[:, j]).sum())
-        fp = float((~T[:, j] & P[:, j]).sum())
-        fn = float((T[:, j] & ~P[:, j]).sum())
-        p, r, f = _prf(tp, fp, fn)
-        per[c] = {"precision": p, "recall": r, "f1": f, "support": int(T[:, j].sum())}
-        tps, fps, fns = tps + tp, fps + fp, fns + fn
-        f1s.append(f)
-    _, _, micro = _prf(tps, fps, fns)
-    inter = (T & P).sum(axis=1)
-    sizes = T.sum(axis=1) + P.sum(axis=1)
-    samples = np.where(sizes == 0, 1.0, 2 * inter / np.maximum(sizes, 1))
-    tn_none, pn_none = ~T.any(axis=1), ~P.any(axis=1)
-    np_, nr, nf = _prf(
-        float((tn_none & pn_none).sum()),
-        float((~tn_none & pn_none).sum()),
-        float((tn_none & ~pn_none).sum()),
-    )
-    out: dict[str, Any] = {
-        "n_samples": int(n),
-        "per_label": per,
-        "macro_f1": float(np.mean(f1s)) if f1s else 0.0,
-        "micro_f1": micro,
-        "samples_f1": float(samples.mean()) if n else 0.0,
-        "exact_match": float((T == P).all(axis=1).mean()) if n else 0.0,
-        "hamming_loss": float((T != P).mean()) if n else 0.0,
-        "no_label": {
-            "precision": np_,
-            "recall": nr,
-            "f1": nf,
-            "support": int(tn_none.sum()),
-        },
-    }
-    if proba is not None:
-        pr = np.asarray(proba, dtype=float)
-        out["brier"] = float(((pr - T) ** 2).mean())
-        out["ece"] = _ece(pr.ravel(), T.ravel())
-    return out
-
-
-def summary_figures(report: dict[str, Any]) -> dict[str, Any]:
-    """The headline figures of a :func:`multilabel_report`, for model cards and tables."""
-    return {
-        "macro_f1": report["macro_f1"],
-        "micro_f1": report["micro_f1"],
-        "samples_f1": report["samples_f1"],
-        "exact_match": report["exact_match"],
-        "no_label_f1": report["no_label"]["f1"],
-        "per_label_f1": {c: m["f1"] for c, m in report["per_label"].items()},
-    }
-
-
-def _ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
-    """Expected calibration error over all (answer, label) probabilities."""
-    edges = np.linspace(0, 1, bins + 1)
-    idx = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
-    total = 0.0
-    for b in range(bins):
-        m = idx == b
-        if m.any():
-            total += m.sum() / len(p) * abs(p[m].mean() - y[m].mean())
-    return float(total)
-
-
-def coverage_curve(
-    Y_true: np.ndarray,
-    Y_pred: np.ndarray,
-    conf: np.ndarray,
-    *,
-    target_precision: float | None = None,
-    steps: int = 10,
-) -> dict[str, Any]:
-    """How many answers can be coded automatically at a given precision.
-
-    Answers are taken from the most to the least confident. For each share of
-    answers (the coverage) this gives the micro precision and recall of the
-    automatic codes on those answers, counting "no label" as a code of its own,
-    so an answer correctly left uncoded counts as a correct decision.
-
-    Parameters
-    ----------
-    Y_true, Y_pred : ndarray of shape (n, k)
-        True and predicted 0/1 label matrices.
-    conf : ndarray of shape (n,)
-        Confidence of each answer's decisions (see :func:`purposeclf._linear.confidence`).
-    target_precision : float, default=None
-        Also report the largest coverage whose precision reaches this value.
-
-    Returns
-    -------
-    dict
-        ``curve``: a list of ``{coverage, precision, recall, min_confidence}``;
-        with a target, ``at_target`` with the same fields (``None`` when no
-        coverage reaches it).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> T = np.array([[1, 0], [0, 1], [0, 0], [1, 0]])
-    >>> P = np.array([[1, 0], [0, 1], [0, 0], [0, 1]])
-    >>> c = coverage_curve(T, P, np.array([0.9, 0.8, 0.7, 0.55]), target_precision=0.99)
-    >>> c["at_target"]["coverage"], c["at_target"]["min_confidence"]
-    (0.75, 0.7)
-    """
-    T = np.asarray(Y_true).astype(bool)
-    P = np.asarray(Y_pred).astype(bool)
-    # "no label" as one more code
-    T = np.column_stack([T, ~T.any(axis=1)])
-    P = np.column_stack([P, ~P.any(axis=1)])
-    order = np.argsort(-np.asarray(conf), kind="stable")
-    tp = np.cumsum((T & P)[order].sum(axis=1))
-    fp = np.cumsum((~T & P)[order].sum(axis=1))
-    fn = np.cumsum((T & ~P)[order].sum(axis=1))
-    n = len(order)
-    conf_sorted = np.asarray(conf)[order]
-
-    def point(m: int) -> dict[str, float]:
-        i = m - 1
-        return {
-            "coverage": m / n,
-            "precision": float(tp[i] / max(tp[i] + fp[i], 1)),
-            "recall": float(tp[i] / max(tp[i] + fn[i], 1)),
-            "min_confidence": float(conf_sorted[i]),
-        }
-
-    out: dict[str, Any] = {
-        "curve": [point(max(1, round(n * s / steps))) for s in range(1, steps + 1)] if n else []
-    }
-    if target_precision is not None:
-        prec = tp / np.maximum(tp + fp, 1)
-        ok = np.flatnonzero(prec >= target_precision)
-        out["target_precision"] = target_precision
-        out["at_target"] = point(int(ok.max()) + 1) if len(ok) else None
-    return out
+__all__ = ["cross_validate", "evaluate_file", "format_report"]
 
 
 def cross_validate(
@@ -235,20 +51,20 @@ def cross_validate(
         The :func:`multilabel_report` over all out-of-fold predictions, with
         ``Y``, ``proba``, ``pred`` and ``confidence`` arrays under ``"_arrays"``.
     """
-    from ._estimator import PurposeClassifier, _binarize
-    from ._linear import confidence
+    from .model import PurposeClassifier
 
-    Y, cb = _binarize(labels, len(texts), codebook)
+    cb_in = codebook if codebook is None or isinstance(codebook, Codebook) else load_codebook(codebook)
+    Y, cb = indicator_matrix(labels, len(texts), cb_in)
     n = len(texts)
     if folds < 2 or folds > n:
-        raise ValueError(f"cv must be between 2 and the number of answers ({n}); got {folds}.")
-    order = np.random.RandomState(random_state).permutation(n)
+        raise ParameterError(
+            f"The 'folds' parameter of cross_validate must be an int in [2, {n}] "
+            f"(the number of answers). Got {folds!r} instead."
+        )
     proba = np.zeros(Y.shape)
     pred = np.zeros(Y.shape, dtype=bool)
     conf = np.zeros(n)
-    for f in range(folds):
-        val = order[f::folds]
-        train = np.setdiff1d(order, val)
+    for train, val in fold_indices(n, folds, random_state):
         clf = PurposeClassifier(codebook=cb, random_state=random_state, **(params or {}))
         clf.fit([texts[i] for i in train], Y[train])
         p = clf.predict_proba([texts[i] for i in val])
@@ -263,7 +79,7 @@ def cross_validate(
 def evaluate_file(
     data: str | os.PathLike[str],
     *,
-    model: str | os.PathLike[str] = "keep",
+    model: str | os.PathLike[str] | Any = "keep",
     text_column: str = "text",
     labels_column: str = "labels",
     encoding: str | None = None,
@@ -277,8 +93,9 @@ def evaluate_file(
     ----------
     data : str or Path
         CSV with a text column and a labels column (ids joined by ``;``).
-    model : str or Path, default="keep"
-        A bundled scheme name or a model file (ignored with ``cv``).
+    model : str, Path or a loaded model, default="keep"
+        A bundled model name, a model file, or a model loaded or fitted in
+        Python (ignored with ``cv``).
     target_precision : float, default=None
         Add the coverage curve and the share of answers that can be coded
         automatically at this precision (see :func:`coverage_curve`).
@@ -295,26 +112,17 @@ def evaluate_file(
         The :func:`multilabel_report`, plus ``model`` (or ``cv``), ``data`` and,
         with a target, ``coverage``.
     """
-    from ._data import read_labelled
-    from ._linear import confidence
-    from .codebook import load_codebook
-
     if cv is not None:
-        from .training import _matching_builtin
-
         cb = load_codebook(codebook) if codebook is not None else None
         data_ = read_labelled(data, codebook=cb, text_column=text_column,
                               labels_column=labels_column, encoding=encoding)
-        cb = cb or _matching_builtin(data_.codebook.ids) or data_.codebook
+        cb = cb or data_.codebook
         report = cross_validate(data_.texts, list(data_.labels), cb, folds=cv)
         arrays = report.pop("_arrays")
         T, P, conf = arrays["Y"], arrays["pred"], arrays["confidence"]
         report["cv"] = cv
     else:
-        from ._persist import load_model
-
-        bundle = load_model(model)
-        m = bundle.model
+        m, name = as_predictor(model)
         data_ = read_labelled(
             data,
             codebook=m.codebook,
@@ -328,7 +136,7 @@ def evaluate_file(
         P = m.decide(proba)
         conf = confidence(proba, m.thresholds)
         report = multilabel_report(T, P, m.classes, proba)
-        report["model"] = bundle.name
+        report["model"] = name
     report["data"] = str(data)
     if target_precision is not None:
         report["coverage"] = coverage_curve(T, P, conf, target_precision=target_precision)

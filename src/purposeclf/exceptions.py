@@ -11,6 +11,7 @@ from pathlib import Path
 
 __all__ = [
     "PurposeclfError",
+    "ParameterError",
     "CodebookError",
     "UnknownLabelError",
     "UnknownSchemeError",
@@ -18,6 +19,8 @@ __all__ = [
     "ColumnNotFoundError",
     "ModelFileError",
     "ModelVersionWarning",
+    "SchedulerConnectionError",
+    "WorkerModelMismatchError",
 ]
 
 
@@ -37,6 +40,14 @@ class PurposeclfError(Exception):
 
     def __reduce__(self) -> tuple:
         return (_rebuild, (type(self), str(self), dict(self.__dict__)))
+
+
+class ParameterError(PurposeclfError, ValueError, TypeError):
+    """A function or estimator parameter has a value it does not accept.
+
+    Also a ``ValueError`` and a ``TypeError``, as scikit-learn's own
+    parameter errors are, so code written against either keeps working.
+    """
 
 
 class CodebookError(PurposeclfError, ValueError):
@@ -133,3 +144,22 @@ class ModelFileError(PurposeclfError, ValueError):
 
 class ModelVersionWarning(UserWarning):
     """A model was saved by a different purposeclf version than the one loading it."""
+
+
+class SchedulerConnectionError(PurposeclfError, ConnectionError):
+    """The Dask scheduler given by address cannot be reached."""
+
+    def __init__(self, address: str, problem: str) -> None:
+        self.address = address
+        super().__init__(
+            f"Cannot connect to the Dask scheduler at {address!r} ({problem}). Check "
+            "the address, or leave it out to start a local cluster."
+        )
+
+
+class WorkerModelMismatchError(ModelFileError):
+    """A worker process's copy of a model differs from the one the caller loaded.
+
+    Raised in worker processes; like every purposeclf error it survives
+    pickling back to the caller.
+    """

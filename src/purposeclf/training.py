@@ -7,43 +7,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ._data import read_labelled
+from . import resources
 from .codebook import Codebook, load_codebook
+from .exceptions import DataError
+from .io import source_date
+from .labelled import read_labelled
+from .model import load_model, save
+from .text import text_key
 
 __all__ = ["train_file"]
 
 logger = logging.getLogger(__name__)
 
-
-def _matching_builtin(ids: tuple[str, ...]) -> Codebook | None:
-    """The built-in codebook that defines every label found in the data, if any."""
-    from .codebook import builtin_schemes
-
-    for name in builtin_schemes():
-        cb = load_codebook(name)
-        if set(ids) <= set(cb.ids):
-            logger.info("labels match the built-in scheme %r; using its codebook", name)
-            return cb
-    return None
-
-
-def bundled_corpus(scheme: str) -> Path:
-    """The labelled corpus a bundled model was trained on."""
-    from importlib import resources
-
-    from .exceptions import DataError
-
-    candidates = [
-        Path(str(resources.files("purposeclf") / "corpus" / f"{scheme}.csv")),
-        Path(__file__).resolve().parents[2] / "corpus" / f"{scheme}.csv",
-    ]
-    for c in candidates:
-        if c.is_file():
-            return c
-    raise DataError(
-        f"There is no bundled corpus for scheme {scheme!r}; --with-corpus works with "
-        "the built-in schemes (keep, purpose)."
-    )
 
 
 def train_file(
@@ -90,16 +65,14 @@ def train_file(
     dict
         The saved model's metadata (its model card).
     """
-    from ._estimator import PurposeClassifier
-    from ._persist import load_model, save
-    from .io import _source_date
+    from .model import PurposeClassifier
 
     out = Path(output)
     if out.exists() and not overwrite:
         raise FileExistsError(
             f"Model file {str(out)!r} already exists; pass --force to replace it."
         )
-    _source_date()  # a malformed SOURCE_DATE_EPOCH fails now, not after training
+    source_date()  # a malformed SOURCE_DATE_EPOCH fails now, not after training
     cb = load_codebook(codebook) if codebook is not None else None
     labelled = read_labelled(
         data,
@@ -108,26 +81,29 @@ def train_file(
         labels_column=labels_column,
         encoding=encoding,
     )
-    chosen = cb or _matching_builtin(labelled.codebook.ids) or labelled.codebook
+    chosen = cb or labelled.codebook
     texts, labels = list(labelled.texts), list(labelled.labels)
     parent = None
     n_corpus = 0
     if with_corpus:
-        corpus_path = bundled_corpus(chosen.scheme)
+        corpus_path = resources.corpus_file(chosen.scheme)
+        if corpus_path is None:
+            raise DataError(
+                f"There is no bundled corpus for scheme {chosen.scheme!r}; "
+                "--with-corpus works with the built-in schemes "
+                f"({', '.join(resources.builtin_scheme_names())})."
+            )
         base = read_labelled(corpus_path, codebook=chosen)
-        mine = {" ".join(t.split()).lower() for t in texts}
+        mine = {text_key(t) for t in texts}
         keep = [
             (t, lab)
-            for t, lab in zip(base.texts, base.labels)
-            if " ".join(t.split()).lower() not in mine
+            for t, lab in zip(base.texts, base.labels, strict=True)
+            if text_key(t) not in mine
         ]
         n_corpus = len(keep)
         texts = [t for t, _ in keep] + texts
         labels = [lab for _, lab in keep] + labels
-        from ._persist import bundled_models, _version_key
-
-        versions = [n for n in bundled_models() if _version_key(n)[0] == chosen.scheme]
-        parent = max(versions, key=lambda n: _version_key(n)[1]) if versions else None
+        parent = resources.latest_bundled(chosen.scheme)
         logger.info(
             "training on %d corpus answers plus %d of yours", n_corpus, len(labelled.texts)
         )

@@ -1,0 +1,153 @@
+"""purposeclf score: label every answer of an export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._options import (
+    InFile,
+    friendly,
+    model_options,
+    model_spec,
+    stderr_is_terminal,
+    verbosity,
+)
+
+
+@click.command()
+@click.argument("input", type=InFile)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="Output CSV. Default (or '-'): standard output.",
+)
+@model_options
+@click.option(
+    "--text-column",
+    default="text",
+    show_default=True,
+    help="Column holding the answers.",
+)
+@click.option(
+    "--encoding",
+    default=None,
+    help="Input encoding (default: detected; utf-8, cp1252 ...).",
+)
+@click.option("--delimiter", default=None, help="Input delimiter (default: sniffed).")
+@click.option("--sheet", default=None, help="Worksheet of an XLSX input (default: the first).")
+@click.option("--excel-safe", is_flag=True,
+              help="In CSV/TSV output, prefix ' to cells and column names "
+                   "starting with = + - @, tab or CR (plain numbers such as -3 "
+                   "excepted) so spreadsheets show them as text.")
+@click.option(
+    "--review-below",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=None,
+    help="Add a needs_review column: yes where the model's confidence is below this.",
+)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for large files (same output as -j 1).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="Score here, or on a Dask cluster (CSV/TSV input; same output): "
+                   "--dask-scheduler, else a local one of --jobs workers.")
+@click.option("--dask-scheduler", metavar="ADDRESS", default=None,
+              help="With --engine dask: the scheduler to use, e.g. tcp://host:8786.")
+@click.option("--summary", is_flag=True, help="Print label and camp counts (Markdown) when done.")
+@click.option("--summary-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the counts to this file (.md for Markdown, else CSV).")
+@click.option("--max-cell-chars", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Refuse input cells longer than N characters  [default: 10,000,000].")
+@click.option("--max-rows", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Refuse inputs with more than N rows  [default: no limit].")
+@click.option(
+    "--force", is_flag=True, help="Allow the output to overwrite the input file."
+)
+@verbosity
+@click.pass_context
+@friendly
+def score(
+    ctx: click.Context,
+    input: Path,
+    output: str | None,
+    scheme: str | None,
+    model: Path | None,
+    text_column: str,
+    encoding: str | None,
+    delimiter: str | None,
+    sheet: str | None,
+    excel_safe: bool,
+    review_below: float | None,
+    jobs: int,
+    engine: str,
+    dask_scheduler: str | None,
+    summary: bool,
+    summary_out: Path | None,
+    max_cell_chars: int | None,
+    max_rows: int | None,
+    force: bool,
+) -> None:
+    """Label every answer in INPUT (CSV, TSV, XLSX or JSON Lines).
+
+    Writes every input row, in order and unchanged, plus <scheme>_labels
+    (label ids joined by ';', empty when none), <scheme>_camps for schemes with
+    camps, and one <scheme>_p_<label> probability column per label. The output
+    format follows -o's extension (.csv, .tsv, .xlsx, .jsonl); stdout is CSV.
+    """
+    from ..io import MAX_CELL_CHARS
+    from ..scoring import score_file
+
+    limits = {"max_cell_chars": max_cell_chars or MAX_CELL_CHARS, "max_rows": max_rows}
+    to_stdout = output in (None, "-")
+    show = not ctx.obj["quiet"] and stderr_is_terminal()
+
+    def progress(n: int) -> None:
+        if show:
+            click.echo(f"\rscored {n:,} rows", err=True, nl=False)
+
+    if dask_scheduler is not None and engine != "dask":
+        raise click.UsageError("--dask-scheduler needs --engine dask.")
+    common = dict(
+        model=model_spec(scheme, model),
+        text_column=text_column,
+        encoding=encoding,
+        delimiter=delimiter,
+        excel_safe=excel_safe,
+        review_below=review_below,
+        force=force,
+        progress=progress,
+        **limits,
+    )
+    if engine == "dask":
+        if sheet is not None:
+            raise click.UsageError(
+                "--engine dask reads CSV or TSV input; --sheet is for XLSX (use the "
+                "local engine)."
+            )
+        try:
+            from ..integrations.dask import score_csv
+        except ImportError as exc:
+            raise click.ClickException(str(exc)) from None
+        result = score_csv(input, output, scheduler=dask_scheduler, n_workers=jobs, **common)
+    else:
+        result = score_file(input, output, sheet=sheet, jobs=jobs, **common)
+    if show:
+        click.echo("", err=True)
+    if summary or summary_out:
+        from ..reports import summary_csv, summary_markdown
+
+        if summary:
+            click.echo(summary_markdown(result), err=to_stdout)
+        if summary_out:
+            text = (
+                summary_markdown(result)
+                if summary_out.suffix.lower() in (".md", ".markdown")
+                else summary_csv(result)
+            )
+            summary_out.write_text(text + "\n", encoding="utf-8")
+
+

@@ -1,0 +1,38 @@
+"""Metrics: the F1 family, coverage at a precision, paired bootstrap, folds.
+
+Pure numpy, on 0/1 indicator matrices of shape (n_answers, n_labels).
+
+Examples
+--------
+>>> import numpy as np
+>>> from purposeclf.metrics import multilabel_report
+>>> r = multilabel_report(np.array([[1, 0], [0, 1]]), np.array([[1, 0], [0, 0]]),
+...                       ["a", "b"])
+>>> r["macro_f1"], r["exact_match"]
+(0.5, 0.5)
+"""
+
+from __future__ import annotations
+
+from ._bootstrap import paired_bootstrap, verdict
+from ._coverage import coverage_curve
+from ._f1 import (
+    f1_from_counts,
+    f1_summary,
+    micro_f1_from_counts,
+    multilabel_report,
+    summary_figures,
+)
+from ._folds import fold_indices
+
+__all__ = [
+    "f1_from_counts",
+    "micro_f1_from_counts",
+    "f1_summary",
+    "multilabel_report",
+    "summary_figures",
+    "coverage_curve",
+    "paired_bootstrap",
+    "verdict",
+    "fold_indices",
+]

@@ -1,0 +1,139 @@
+"""Scoring a whole export: every row back, in order, with its scores."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import DataError
+from ..io import MAX_CELL_CHARS, open_table
+from ._local import scored_chunks
+from ._scorer import ScoreSummary, get_scorer
+from ._write import write_scored
+
+__all__ = ["score_file", "check_not_input"]
+
+logger = logging.getLogger("purposeclf.scoring")
+
+
+def score_file(
+    input: str | os.PathLike[str],
+    output: str | os.PathLike[str] | None = None,
+    *,
+    model: str | os.PathLike[str] | Any = "keep",
+    text_column: str = "text",
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    excel_safe: bool = False,
+    chunk_size: int = 5_000,
+    jobs: int = 1,
+    review_below: float | None = None,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+    max_cell_chars: int | None = MAX_CELL_CHARS,
+    max_rows: int | None = None,
+) -> ScoreSummary:
+    """Score every row of an export (CSV, TSV, XLSX, JSON Lines) and write it back.
+
+    The output format follows the output file's extension (``.csv``, ``.tsv``,
+    ``.xlsx``, ``.jsonl``); standard output is CSV.
+
+    Every input row is written, in input order, with every input cell unchanged,
+    followed by ``<scheme>_labels`` (label ids joined by ``;``), ``<scheme>_camps``
+    (for schemes with camps) and one ``<scheme>_p_<label>`` probability column
+    per label. The output is written to a temporary file and renamed into place
+    when complete.
+
+    Parameters
+    ----------
+    input : str or Path
+        The export to score.
+    output : str or Path or None, default=None
+        Destination; ``None`` or ``"-"`` writes to standard output.
+    model : str, Path or a loaded model, default="keep"
+        Bundled model (``"keep"``, ``"purpose"``, ``"keep.v1"``), model file,
+        or a model loaded or fitted in Python (see :func:`get_scorer`).
+    text_column : str, default="text"
+        Column holding the answers.
+    encoding, delimiter : str, default=None
+        Detected when not given.
+    sheet : str, default=None
+        Worksheet of an XLSX input (default: the first).
+    excel_safe : bool, default=False
+        In CSV/TSV output, prefix ``'`` to cells and column names starting with
+        ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (plain numbers such
+        as ``-3`` excepted) so spreadsheets do not run them as formulas. XLSX
+        output is always safe: such cells are written as text.
+    chunk_size : int, default=5_000
+        Rows scored at a time; memory stays flat whatever the file size.
+    jobs : int, default=1
+        Worker processes scoring chunks in parallel (each loads the model once);
+        the output is identical, row for row, to ``jobs=1``.
+    review_below : float, default=None
+        Add a ``needs_review`` column marking rows whose confidence is below it.
+    force : bool, default=False
+        Allow the output to replace the input file.
+    progress : callable, default=None
+        Called with the number of rows done after each chunk.
+    max_cell_chars : int or None, default=10_000_000
+        Refuse (with :class:`DataError`, before writing anything) an input cell
+        longer than this; ``None`` for no limit.
+    max_rows : int or None, default=None
+        Refuse an input with more rows than this.
+
+    Returns
+    -------
+    ScoreSummary
+    """
+    t0 = time.perf_counter()
+    in_path = Path(input)
+    check_not_input(in_path, output, force)
+    scorer = get_scorer(model, review_below=review_below)
+    with open_table(
+        in_path,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
+        max_cell_chars=max_cell_chars,
+        max_rows=max_rows,
+    ) as table:
+        summary = write_scored(
+            table,
+            output,
+            scorer,
+            lambda rows, ti: scored_chunks(scorer, rows, ti, chunk_size, jobs),
+            text_column=text_column,
+            source=str(in_path),
+            excel_safe=excel_safe,
+            progress=progress,
+        )
+    summary.seconds = time.perf_counter() - t0
+    logger.info(
+        "scored %s rows in %.2f s (%.0f rows/s)",
+        f"{summary.n_rows:,}",
+        summary.seconds,
+        summary.n_rows / max(summary.seconds, 1e-9),
+    )
+    return summary
+
+
+def check_not_input(
+    in_path: Path, output: str | os.PathLike[str] | None, force: bool
+) -> None:
+    if output in (None, "-"):
+        return
+    out_path = Path(output)  # type: ignore[arg-type]
+    if (
+        out_path.exists()
+        and in_path.exists()
+        and out_path.resolve() == in_path.resolve()
+        and not force
+    ):
+        raise DataError(
+            f"The output {str(out_path)!r} is the input file; pass --force to overwrite it."
+        )

@@ -1,0 +1,85 @@
+"""Writing scored rows: what every engine (local, worker processes, Dask) shares."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import ColumnNotFoundError
+from ..io import open_sink
+from ._scorer import Scorer, ScoreSummary
+
+__all__ = ["ScoredChunks", "write_scored", "chunked"]
+
+logger = logging.getLogger("purposeclf.scoring")
+
+ScoredChunks = Iterator[tuple[list[list[Any]], list[str], tuple[np.ndarray, np.ndarray]]]
+
+
+def write_scored(
+    table: Any,
+    output: str | os.PathLike[str] | None,
+    scorer: Scorer,
+    scored_chunks: Callable[[Iterable[list[Any]], int], ScoredChunks],
+    *,
+    text_column: str,
+    source: str,
+    excel_safe: bool,
+    progress: Callable[[int], None] | None,
+) -> ScoreSummary:
+    """Write every row of ``table`` with its scores; what every engine shares.
+
+    ``scored_chunks(rows, text_index)`` yields ``(rows, texts, (proba,
+    decisions))`` chunk by chunk in input order; it is where engines differ
+    (this process, worker processes, a Dask cluster). It is closed when
+    writing stops, early or not, so it can release its workers.
+    """
+    summary = ScoreSummary(scorer.scheme, scorer.codebook.ids, scorer.codebook.camp_ids)
+    header = table.header
+    if text_column not in header:
+        raise ColumnNotFoundError(text_column, header, source=source)
+    ti = header.index(text_column)
+    new_cols = scorer.columns
+    replace = [c for c in new_cols if c in header]
+    if replace:
+        logger.warning("replacing existing columns %s with new scores", ", ".join(replace))
+    keep_idx = [i for i, c in enumerate(header) if c not in set(new_cols)]
+    out_header = [header[i] for i in keep_idx] + new_cols
+    numeric = [c for c in new_cols if c.startswith(f"{scorer.scheme}_p_")]
+    with (
+        open_sink(
+            output,
+            out_header,
+            numeric=numeric,
+            excel_safe=excel_safe,
+            text_only=table.kind == "csv",
+        ) as sink,
+        contextlib.closing(scored_chunks(table.rows, ti)) as chunks,
+    ):
+        for chunk, texts, (proba, decided) in chunks:
+            new_cells = scorer.format_rows(proba, decided)
+            if replace:
+                sink.write([r[i] for i in keep_idx] + c for r, c in zip(chunk, new_cells))
+            else:
+                sink.write(r + c for r, c in zip(chunk, new_cells))
+            summary.add(scorer, texts, decided, new_cells)
+            if progress is not None:
+                progress(summary.n_rows)
+    return summary
+
+
+def chunked(rows: Iterable[list[Any]], size: int) -> Iterator[list[list[Any]]]:
+    """Rows in lists of ``size`` (the last one shorter), in order."""
+    chunk: list[list[Any]] = []
+    for r in rows:
+        chunk.append(r)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
