@@ -3,7 +3,7 @@
 Reproduce with:
 
     python benchmarks/active_learning.py --jobs 2   # confirmation run (RESULTS.md)
-    python benchmarks/active_learning.py --explore --jobs 2  # every strategy, splits 0-3
+    python benchmarks/active_learning.py --explore --jobs 2  # every strategy, 0-3
     python benchmarks/active_learning.py --scheme pxtextmining --jobs 2
     python benchmarks/active_learning.py --quick    # a tiny slice, for the tests
 
@@ -77,10 +77,10 @@ import scipy.sparse as sp
 from scipy import stats
 
 from purposeclf import __version__
-from purposeclf.labelled import indicator_matrix as _binarize
-from purposeclf.model import PurposeClassifier
 from purposeclf.codebook import load_codebook
+from purposeclf.labelled import indicator_matrix as _binarize
 from purposeclf.metrics import multilabel_report
+from purposeclf.model import PurposeClassifier
 from purposeclf.retrain import select_for_review
 from purposeclf.retrain._review import _closeness
 
@@ -308,9 +308,7 @@ def fit_score(texts, Y, cb, train, test):
     train = np.sort(train)
     clf = PurposeClassifier(codebook=cb, cv=3, random_state=0)
     clf.fit([texts[i] for i in train], Y[train])
-    rep = multilabel_report(
-        Y[test], clf.predict([texts[i] for i in test]), cb.ids
-    )
+    rep = multilabel_report(Y[test], clf.predict([texts[i] for i in test]), cb.ids)
     return clf, float(rep["macro_f1"])
 
 

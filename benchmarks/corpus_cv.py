@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402  (benchmarks/ is not a package)
 
 from purposeclf import __version__  # noqa: E402
-from purposeclf.labelled import indicator_matrix as _binarize  # noqa: E402
-from purposeclf.model import PurposeClassifier  # noqa: E402
 from purposeclf.codebook import load_codebook  # noqa: E402
+from purposeclf.labelled import indicator_matrix as _binarize  # noqa: E402
 from purposeclf.metrics import multilabel_report  # noqa: E402
+from purposeclf.model import PurposeClassifier  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,7 +81,9 @@ def run(scheme: str, *, quick: bool, params: dict) -> dict:
     out = {"n": len(texts), "cv": cv, "cv_seconds": time.perf_counter() - t0}
     uniq = sorted(set(groups))
     if len(uniq) > 1:
-        splits = [(np.flatnonzero(groups != g), np.flatnonzero(groups == g)) for g in uniq]
+        splits = [
+            (np.flatnonzero(groups != g), np.flatnonzero(groups == g)) for g in uniq
+        ]
         pred_g, _ = oof_predict(texts, Y, cb, splits, params)
         out["by_coder"] = multilabel_report(Y, pred_g, cb.ids)
         out["by_coder_groups"] = {g: int((groups == g).sum()) for g in uniq}
@@ -95,8 +97,13 @@ def run(scheme: str, *, quick: bool, params: dict) -> dict:
             p, _ = oof_predict(texts, Y, cb, [(sub, test)], params)
             scores.append(multilabel_report(Y[test], p[test], cb.ids)["macro_f1"])
             sizes.append(len(sub))
-        curve.append({"n_train": int(np.mean(sizes)), "macro_f1": float(np.mean(scores)),
-                      "sd": float(np.std(scores))})
+        curve.append(
+            {
+                "n_train": int(np.mean(sizes)),
+                "macro_f1": float(np.mean(scores)),
+                "sd": float(np.std(scores)),
+            }
+        )
     out["learning_curve"] = curve
     return out
 
@@ -118,24 +125,39 @@ def markdown(results: dict, meta: dict) -> str:
             "|---|---:|---:|---:|---:|",
         ]
         for lab, m in cv["per_label"].items():
-            lines.append(f"| {lab} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+            lines.append(
+                f"| {lab} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} "
+                f"| {m['support']} |"
+            )
         nl = cv["no_label"]
-        lines.append(f"| (no label) | {nl['precision']:.3f} | {nl['recall']:.3f} | {nl['f1']:.3f} | {nl['support']} |")
+        lines.append(
+            f"| (no label) | {nl['precision']:.3f} | {nl['recall']:.3f} | "
+            f"{nl['f1']:.3f} | {nl['support']} |"
+        )
         lines += [
             "",
-            f"5-fold CV: **macro-F1 {cv['macro_f1']:.3f}**, micro-F1 {cv['micro_f1']:.3f}, "
+            f"5-fold CV: **macro-F1 {cv['macro_f1']:.3f}**, micro-F1 "
+            f"{cv['micro_f1']:.3f}, "
             f"samples-F1 {cv['samples_f1']:.3f}, exact match {cv['exact_match']:.3f}, "
-            f"Hamming loss {cv['hamming_loss']:.3f}, Brier {cv['brier']:.3f}, ECE {cv['ece']:.3f}.",
+            f"Hamming loss {cv['hamming_loss']:.3f}, Brier {cv['brier']:.3f}, ECE "
+            f"{cv['ece']:.3f}.",
         ]
         if "by_coder" in r:
             bc = r["by_coder"]
             lines.append(
-                f"Leave-one-coder-out ({len(r['by_coder_groups'])} batches written by different coders): "
+                f"Leave-one-coder-out ({len(r['by_coder_groups'])} batches written by "
+                "different coders): "
                 f"**macro-F1 {bc['macro_f1']:.3f}**, micro-F1 {bc['micro_f1']:.3f}. "
-                "This is the better guide to answers written by people the model has never read."
+                "This is the better guide to answers written by people the model has "
+                "never read."
             )
-        lines += ["", "Learning curve (5-fold, held-out macro-F1 against training answers):", "",
-                  "| training answers | macro-F1 | sd |", "|---:|---:|---:|"]
+        lines += [
+            "",
+            "Learning curve (5-fold, held-out macro-F1 against training answers):",
+            "",
+            "| training answers | macro-F1 | sd |",
+            "|---:|---:|---:|",
+        ]
         for pt in r["learning_curve"]:
             lines.append(f"| {pt['n_train']} | {pt['macro_f1']:.3f} | {pt['sd']:.3f} |")
         lines.append("")
@@ -143,7 +165,9 @@ def markdown(results: dict, meta: dict) -> str:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("schemes", nargs="*", default=["keep", "purpose"])
     ap.add_argument("--quick", action="store_true", help="small slice, for smoke tests")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")

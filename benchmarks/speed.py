@@ -2,7 +2,7 @@
 
 Reproduce with:
 
-    python benchmarks/speed.py              # 100k and 1M rows; writes benchmarks/results/speed.*
+    python benchmarks/speed.py              # 100k and 1M rows -> results/speed.*
     python benchmarks/speed.py --quick      # 2,000 rows, for the test suite
 
 The input files are made from sentences of the corpus answers, recombined so that
@@ -41,7 +41,8 @@ from purposeclf.scoring import score_file
 t = time.perf_counter()
 score_file(sys.argv[1], sys.argv[2], model="keep", jobs=int(sys.argv[3]))
 el = time.perf_counter() - t
-print(json.dumps({"seconds": el, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": el, "peak_rss_mb": rss}))
 """
 
 RUN_BASELINE = r"""
@@ -74,7 +75,8 @@ with open(sys.argv[1], newline="", encoding="utf-8") as fin, \
             writer.writerow(r + [";".join(c for c, v in zip(classes, p) if v >= 0.5)]
                             + [f"{v:.4f}" for v in p])
 el = time.perf_counter() - t
-print(json.dumps({"seconds": el, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": el, "peak_rss_mb": rss}))
 """
 
 
@@ -83,7 +85,9 @@ def make_file(path: Path, n: int, seed: int = 0) -> None:
     for name in ("keep.csv", "purpose.csv"):
         with (ROOT / "corpus" / name).open(newline="", encoding="utf-8") as fh:
             texts += [r["text"] for r in csv.DictReader(fh)]
-    sents = sorted({s.strip() for t in texts for s in t.replace("\n", " ").split(".") if s.strip()})
+    sents = sorted(
+        {s.strip() for t in texts for s in t.replace("\n", " ").split(".") if s.strip()}
+    )
     rng = random.Random(seed)
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -94,8 +98,9 @@ def make_file(path: Path, n: int, seed: int = 0) -> None:
 
 
 def run(code: str, *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, *args], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -109,7 +114,9 @@ def wall(cmd: list[str], repeat: int = 5) -> float:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = ap.parse_args(argv)
@@ -120,7 +127,10 @@ def main(argv=None) -> int:
         tmpd = Path(tmp)
         small = tmpd / "ten.csv"
         make_file(small, 10)
-        results["cold_start_score_10_rows_s"] = wall(exe + ["score", str(small), "-o", str(tmpd / "o10.csv")], 3 if args.quick else 5)
+        results["cold_start_score_10_rows_s"] = wall(
+            exe + ["score", str(small), "-o", str(tmpd / "o10.csv")],
+            3 if args.quick else 5,
+        )
         results["help_s"] = wall(exe + ["--help"], 3 if args.quick else 5)
         for n in sizes:
             src = tmpd / f"in{n}.csv"
@@ -129,13 +139,22 @@ def main(argv=None) -> int:
             for jobs in (1, 2):
                 r = run(RUN_PURPOSECLF, str(src), str(tmpd / "out.csv"), str(jobs))
                 row[f"purposeclf_jobs{jobs}"] = {**r, "rows_per_s": n / r["seconds"]}
-            r = run(RUN_BASELINE, str(src), str(tmpd / "base.csv"), str(ROOT / "corpus" / "keep.csv"))
+            r = run(
+                RUN_BASELINE,
+                str(src),
+                str(tmpd / "base.csv"),
+                str(ROOT / "corpus" / "keep.csv"),
+            )
             row["sklearn_baseline"] = {**r, "rows_per_s": n / r["seconds"]}
             row["ratio_to_baseline"] = row["purposeclf_jobs1"]["seconds"] / r["seconds"]
             results["sizes"][str(n)] = row
             print(n, json.dumps(row), flush=True)
-    meta = {"date": dt.date.today().isoformat(), "cores": os.cpu_count(),
-            "machine": platform.machine(), "python": platform.python_version()}
+    meta = {
+        "date": dt.date.today().isoformat(),
+        "cores": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+    }
     results["meta"] = meta
     args.out.mkdir(parents=True, exist_ok=True)
     name = "speed_quick" if args.quick else "speed"
@@ -143,19 +162,34 @@ def main(argv=None) -> int:
     lines = [
         "## Scoring speed and footprint",
         "",
-        f"`python benchmarks/speed.py` on {meta['date']}, {meta['cores']} cores ({meta['machine']}), Python {meta['python']}.",
+        f"`python benchmarks/speed.py` on {meta['date']}, {meta['cores']} cores "
+        f"({meta['machine']}), Python {meta['python']}.",
         "",
         "| rows | system | seconds | rows/s | peak RSS (MB) |",
         "|---:|---|---:|---:|---:|",
     ]
     for n, row in results["sizes"].items():
-        for key, label in (("purposeclf_jobs1", "purposeclf score"), ("purposeclf_jobs2", "purposeclf score --jobs 2"),
-                           ("sklearn_baseline", "bare scikit-learn TF-IDF + LR")):
+        for key, label in (
+            ("purposeclf_jobs1", "purposeclf score"),
+            ("purposeclf_jobs2", "purposeclf score --jobs 2"),
+            ("sklearn_baseline", "bare scikit-learn TF-IDF + LR"),
+        ):
             m = row[key]
-            lines.append(f"| {int(n):,} | {label} | {m['seconds']:.2f} | {m['rows_per_s']:,.0f} | {m['peak_rss_mb']:.0f} |")
-        lines.append(f"| {int(n):,} | purposeclf / baseline time | {row['ratio_to_baseline']:.2f}x | | |")
-    lines += ["", f"Cold start, `purposeclf score` on a 10-row file: {results['cold_start_score_10_rows_s']:.2f} s (median). "
-              f"`purposeclf --help`: {results['help_s']:.2f} s (median).", ""]
+            lines.append(
+                f"| {int(n):,} | {label} | {m['seconds']:.2f} | "
+                f"{m['rows_per_s']:,.0f} | {m['peak_rss_mb']:.0f} |"
+            )
+        lines.append(
+            f"| {int(n):,} | purposeclf / baseline time | "
+            f"{row['ratio_to_baseline']:.2f}x | | |"
+        )
+    lines += [
+        "",
+        "Cold start, `purposeclf score` on a 10-row file: "
+        f"{results['cold_start_score_10_rows_s']:.2f} s (median). "
+        f"`purposeclf --help`: {results['help_s']:.2f} s (median).",
+        "",
+    ]
     md = "\n".join(lines)
     (args.out / f"{name}.md").write_text(md + "\n")
     print(md)

@@ -2,7 +2,7 @@
 
 Reproduce with:
 
-    python benchmarks/weighting.py            # both schemes, writes benchmarks/results/weighting.json
+    python benchmarks/weighting.py            # both schemes -> results/weighting.json
     python benchmarks/weighting.py --quick    # a small slice, for the test suite
 
 ``additive`` (every occurrence adds its idf; the default since the v2 bundled
@@ -33,8 +33,8 @@ import compare  # noqa: E402  (benchmarks/ is not a package)
 from corpus_cv import kfold, oof_predict, read  # noqa: E402
 
 from purposeclf import PurposeClassifier, __version__  # noqa: E402
-from purposeclf.labelled import indicator_matrix as _binarize  # noqa: E402
 from purposeclf.codebook import load_codebook  # noqa: E402
+from purposeclf.labelled import indicator_matrix as _binarize  # noqa: E402
 from purposeclf.metrics import multilabel_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +47,9 @@ def _holdout(scheme: str, limit: int | None):
         rows = list(csv.DictReader(fh))
     if limit:
         rows = rows[:limit]
-    return [r["text"] for r in rows], [[x for x in r["labels"].split(";") if x] for r in rows]
+    return [r["text"] for r in rows], [
+        [x for x in r["labels"].split(";") if x] for r in rows
+    ]
 
 
 def run(scheme: str, *, quick: bool, folds: int) -> dict:
@@ -74,14 +76,18 @@ def run(scheme: str, *, quick: bool, folds: int) -> dict:
             "holdout_micro_f1": ho["micro_f1"],
             "seconds": time.perf_counter() - t0,
         }
-        print(f"{scheme} {w}: CV macro-F1 {cv['macro_f1']:.4f}, held-out {ho['macro_f1']:.4f}",
-              flush=True)
+        print(
+            f"{scheme} {w}: CV macro-F1 {cv['macro_f1']:.4f}, held-out "
+            f"{ho['macro_f1']:.4f}",
+            flush=True,
+        )
     return out
 
 
 def markdown(results: dict, meta: dict) -> str:
     lines = [
-        "| scheme | weighting | 5-fold CV macro-F1 | CV micro-F1 | held-out macro-F1 | held-out micro-F1 |",
+        "| scheme | weighting | 5-fold CV macro-F1 | CV micro-F1 | held-out macro-F1 "
+        "| held-out micro-F1 |",
         "|---|---|---:|---:|---:|---:|",
     ]
     for scheme, r in results.items():
@@ -93,14 +99,20 @@ def markdown(results: dict, meta: dict) -> str:
             )
         d_cv = r["additive"]["cv_macro_f1"] - r["sublinear_l2"]["cv_macro_f1"]
         d_ho = r["additive"]["holdout_macro_f1"] - r["sublinear_l2"]["holdout_macro_f1"]
-        lines.append(f"| {scheme} | additive - sublinear_l2 | {d_cv:+.4f} | | {d_ho:+.4f} | |")
-    lines += ["", f"{meta['date']}, {meta['machine']}, purposeclf {meta['purposeclf']}."]
+        lines.append(
+            f"| {scheme} | additive - sublinear_l2 | {d_cv:+.4f} | | {d_ho:+.4f} | |"
+        )
+    lines += [
+        "",
+        f"{meta['date']}, {meta['machine']}, purposeclf {meta['purposeclf']}.",
+    ]
     return "\n".join(lines)
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("schemes", nargs="*", default=["keep", "purpose"])
     ap.add_argument("--quick", action="store_true", help="small slice, for smoke tests")
     ap.add_argument("--folds", type=int, default=5)

@@ -16,6 +16,7 @@ def _reset_cli_logging():
     logger.handlers[:] = []
     logger.setLevel(logging.NOTSET)
 
+
 TOY_TEXTS = [
     "kept the video consults for patients",
     "telephone triage and video clinics",

@@ -30,7 +30,11 @@ def _public_callables():
                 yield f"{module}.{name}", obj
 
 
-@pytest.mark.parametrize(("name", "obj"), list(_public_callables()), ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    ("name", "obj"),
+    list(_public_callables()),
+    ids=lambda x: x if isinstance(x, str) else "",
+)
 def test_public_functions_are_documented(name, obj):
     doc = inspect.getdoc(obj)
     assert doc and len(doc.split("\n")[0]) > 10, f"{name} has no summary line"

@@ -1,4 +1,4 @@
-"""The benchmark scripts run on a tiny slice, so they cannot rot (no timings asserted)."""
+"""The benchmark scripts run on a tiny slice, so they cannot rot (no timings)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_corpus_cv_quick(tmp_path):
     subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "corpus_cv.py"), "purpose", "--quick",
-         "--out", str(tmp_path)],
-        check=True, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "corpus_cv.py"),
+            "purpose",
+            "--quick",
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     data = json.loads((tmp_path / "corpus_cv_quick.json").read_text())
     res = data["results"]["purpose"]
@@ -28,12 +37,24 @@ def test_corpus_cv_quick(tmp_path):
 
 def test_speed_quick(tmp_path):
     subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "speed.py"), "--quick", "--out", str(tmp_path)],
-        check=True, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "speed.py"),
+            "--quick",
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     data = json.loads((tmp_path / "speed_quick.json").read_text())
     row = data["sizes"]["2000"]
-    assert row["purposeclf_jobs1"]["rows_per_s"] > 0 and row["sklearn_baseline"]["seconds"] > 0
+    assert (
+        row["purposeclf_jobs1"]["rows_per_s"] > 0
+        and row["sklearn_baseline"]["seconds"] > 0
+    )
     assert "purposeclf / baseline" in (tmp_path / "speed_quick.md").read_text()
 
 
@@ -48,9 +69,21 @@ def _absolute_paths(obj):
 
 def test_learning_curve_quick(tmp_path):
     subprocess.run(
-        [sys.executable, "-W", "error", str(ROOT / "benchmarks" / "learning_curve.py"),
-         "--quick", "--data", "keep", "--out", str(tmp_path)],
-        check=True, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-W",
+            "error",
+            str(ROOT / "benchmarks" / "learning_curve.py"),
+            "--quick",
+            "--data",
+            "keep",
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     data = json.loads((tmp_path / "learning_curve_quick.json").read_text())
     assert not _absolute_paths(data)
@@ -95,9 +128,21 @@ def test_learning_curve_without_matplotlib(tmp_path):
 def test_footprint_quick(tmp_path):
     systems = ["majority", "keywords", "tfidf_linearsvc", "purposeclf_scorer"]
     subprocess.run(
-        [sys.executable, "-W", "error", str(ROOT / "benchmarks" / "footprint.py"),
-         "--quick", "--systems", ",".join(systems), "--out", str(tmp_path)],
-        check=True, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-W",
+            "error",
+            str(ROOT / "benchmarks" / "footprint.py"),
+            "--quick",
+            "--systems",
+            ",".join(systems),
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     data = json.loads((tmp_path / "footprint_quick.json").read_text())
     assert not _absolute_paths(data)
@@ -115,8 +160,16 @@ def test_footprint_quick(tmp_path):
 
 def test_holdout_script(tmp_path):
     subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "holdout.py"), "--out", str(tmp_path)],
-        check=True, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "holdout.py"),
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     data = json.loads((tmp_path / "holdout.json").read_text())
     assert set(data) == {"keep", "purpose"}
@@ -126,9 +179,19 @@ def test_holdout_script(tmp_path):
 def test_active_learning_quick(tmp_path):
     script = ROOT / "benchmarks" / "active_learning.py"
     subprocess.run(
-        [sys.executable, str(script), "--scheme", "purpose", "--quick",
-         "--out", str(tmp_path)],
-        check=True, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            str(script),
+            "--scheme",
+            "purpose",
+            "--quick",
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     data = json.loads((tmp_path / "active_learning_quick.json").read_text())["confirm"]
     assert data["meta"]["command"].startswith("python benchmarks/active_learning.py ")
@@ -141,7 +204,7 @@ def test_active_learning_quick(tmp_path):
 
 
 def test_active_learning_benchmarks_the_shipped_selection():
-    """`review` in the benchmark is select_for_review, and picks what margin_sum picks."""
+    """The benchmark's `review` is select_for_review and picks what margin_sum picks."""
     import numpy as np
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -158,16 +221,28 @@ def test_active_learning_benchmarks_the_shipped_selection():
     pool_texts = [texts[i] for i in pool]
     m = clf._compiled()
     shipped = select_for_review(pool_texts, clf, budget=30, random_state=3)
-    bench = al.margin_sum(m.predict_proba(pool_texts), m.thresholds, None, 30,
-                          np.random.RandomState(3))
+    bench = al.margin_sum(
+        m.predict_proba(pool_texts), m.thresholds, None, 30, np.random.RandomState(3)
+    )
     assert shipped == bench and len(set(shipped)) == 30
 
 
 def test_weighting_quick(tmp_path):
     subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "weighting.py"), "purpose", "--quick",
-         "--folds", "2", "--out", str(tmp_path)],
-        check=True, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "weighting.py"),
+            "purpose",
+            "--quick",
+            "--folds",
+            "2",
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     data = json.loads((tmp_path / "weighting_quick.json").read_text())
     res = data["results"]["purpose"]

@@ -142,14 +142,27 @@ def test_damaged_model_is_a_clean_error(tmp_path):
 
 
 def test_summary_and_review_columns(tmp_path):
-    src = write_csv(tmp_path / "in.csv", ["text"], [
-        ["Evening and weekend appointments at the hub"],
-        ["the DES money, frankly"],
-        ["no idea"],
-    ])
+    src = write_csv(
+        tmp_path / "in.csv",
+        ["text"],
+        [
+            ["Evening and weekend appointments at the hub"],
+            ["the DES money, frankly"],
+            ["no idea"],
+        ],
+    )
     out = tmp_path / "out.csv"
-    res = run("score", str(src), "-o", str(out), "--scheme", "purpose",
-              "--summary", "--review-below", "0.9")
+    res = run(
+        "score",
+        str(src),
+        "-o",
+        str(out),
+        "--scheme",
+        "purpose",
+        "--summary",
+        "--review-below",
+        "0.9",
+    )
     assert res.exit_code == 0, res.output
     assert "| extended_hours | 1 | 33.3% |" in res.stdout
     assert "| camp: economies_of_scale | 2 | 66.7% |" in res.stdout
@@ -159,15 +172,23 @@ def test_summary_and_review_columns(tmp_path):
 
 
 def test_train_on_corpus_style_file_picks_up_builtin_codebook(tmp_path):
-    src = write_csv(tmp_path / "mine.csv", ["id", "text", "labels"], [
-        [str(i), t, lab] for i, (t, lab) in enumerate([
-            ("evening appointments at the hub", "extended_hours"),
-            ("weekend clinics and extended access", "extended_hours"),
-            ("the network DES money", "income_investment"),
-            ("funding and investment for practices", "income_investment"),
-            ("not sure", ""),
-        ] * 3)
-    ])
+    src = write_csv(
+        tmp_path / "mine.csv",
+        ["id", "text", "labels"],
+        [
+            [str(i), t, lab]
+            for i, (t, lab) in enumerate(
+                [
+                    ("evening appointments at the hub", "extended_hours"),
+                    ("weekend clinics and extended access", "extended_hours"),
+                    ("the network DES money", "income_investment"),
+                    ("funding and investment for practices", "income_investment"),
+                    ("not sure", ""),
+                ]
+                * 3
+            )
+        ],
+    )
     model = tmp_path / "m.pclf"
     assert run("train", str(src), "-o", str(model)).exit_code == 0
     card = json.loads(run("info", str(model), "--json").stdout)
@@ -175,19 +196,31 @@ def test_train_on_corpus_style_file_picks_up_builtin_codebook(tmp_path):
 
 
 def test_train_with_a_user_codebook_csv(tmp_path):
-    cb = write_csv(tmp_path / "codes.csv", ["id", "name", "camp"], [
-        ["access", "Access to care", "patients"],
-        ["staffing", "Staffing", "workforce"],
-        ["parking", "Parking", "patients"],
-    ])
-    data = write_csv(tmp_path / "d.csv", ["text", "labels"], [
-        ["could not get an appointment", "Access to care"],  # names work as well as ids
-        ["waited weeks to be seen", "access"],
-        ["not enough nurses on the ward", "staffing"],
-        ["short staffed again", "staffing"],
-        ["nowhere to park", "parking"],
-        ["car park full every day", "parking"],
-    ] * 2)
+    cb = write_csv(
+        tmp_path / "codes.csv",
+        ["id", "name", "camp"],
+        [
+            ["access", "Access to care", "patients"],
+            ["staffing", "Staffing", "workforce"],
+            ["parking", "Parking", "patients"],
+        ],
+    )
+    data = write_csv(
+        tmp_path / "d.csv",
+        ["text", "labels"],
+        [
+            [
+                "could not get an appointment",
+                "Access to care",
+            ],  # names work as well as ids
+            ["waited weeks to be seen", "access"],
+            ["not enough nurses on the ward", "staffing"],
+            ["short staffed again", "staffing"],
+            ["nowhere to park", "parking"],
+            ["car park full every day", "parking"],
+        ]
+        * 2,
+    )
     model = tmp_path / "m.pclf"
     res = run("train", str(data), "-o", str(model), "--codebook", str(cb))
     assert res.exit_code == 0, res.output
@@ -200,28 +233,53 @@ def test_train_with_a_user_codebook_csv(tmp_path):
 
 
 def test_evaluate_coverage_and_cv(tmp_path, labelled_csv, toy_model_path):
-    res = run("evaluate", str(labelled_csv), "--model", str(toy_model_path),
-              "--target-precision", "0.9", "--json")
+    res = run(
+        "evaluate",
+        str(labelled_csv),
+        "--model",
+        str(toy_model_path),
+        "--target-precision",
+        "0.9",
+        "--json",
+    )
     assert res.exit_code == 0, res.output
     cov = json.loads(res.stdout)["coverage"]
     assert len(cov["curve"]) == 10 and cov["curve"][-1]["coverage"] == 1.0
     assert cov["at_target"]["precision"] >= 0.9
-    table = run("evaluate", str(labelled_csv), "--model", str(toy_model_path),
-                "--target-precision", "0.9")
+    table = run(
+        "evaluate",
+        str(labelled_csv),
+        "--model",
+        str(toy_model_path),
+        "--target-precision",
+        "0.9",
+    )
     assert "--review-below" in table.stdout
     cv = run("evaluate", str(labelled_csv), "--cv", "2", "--json")
     assert cv.exit_code == 0, cv.output
     report = json.loads(cv.stdout)
     assert report["cv"] == 2 and report["n_samples"] == 8  # duplicates dropped
-    both = run("evaluate", str(labelled_csv), "--cv", "2", "--model", str(toy_model_path))
+    both = run(
+        "evaluate", str(labelled_csv), "--cv", "2", "--model", str(toy_model_path)
+    )
     assert both.exit_code == 2
 
 
 def test_train_with_corpus_records_parent_and_sizes(tmp_path):
-    mine = write_csv(tmp_path / "new.csv", ["text", "labels"], [
-        ["the weekly MDT with the hospice about our dying patients", "joined_up_local_system"],
-        ["Wellbeing walks at lunchtime, paid for by the trust", "Valued staff"],  # a name
-    ])
+    mine = write_csv(
+        tmp_path / "new.csv",
+        ["text", "labels"],
+        [
+            [
+                "the weekly MDT with the hospice about our dying patients",
+                "joined_up_local_system",
+            ],
+            [
+                "Wellbeing walks at lunchtime, paid for by the trust",
+                "Valued staff",
+            ],  # a name
+        ],
+    )
     model = tmp_path / "keep-v2.pclf"
     res = run("train", str(mine), "--scheme", "keep", "--with-corpus", "-o", str(model))
     assert res.exit_code == 0, res.output
@@ -240,8 +298,11 @@ def test_train_reads_one_column_per_label(tmp_path):
         ["funding and investment for practices", "", "x", ""],
         ["no idea", "0", "0", "0"],
     ] * 2
-    src = write_csv(tmp_path / "wide.csv", ["text", "extended_hours", "income_investment",
-                                           "integrator"], rows)
+    src = write_csv(
+        tmp_path / "wide.csv",
+        ["text", "extended_hours", "income_investment", "integrator"],
+        rows,
+    )
     model = tmp_path / "w.pclf"
     res = run("train", str(src), "--scheme", "purpose", "-o", str(model))
     assert res.exit_code == 0, res.output
@@ -253,11 +314,21 @@ def test_train_reads_one_column_per_label(tmp_path):
     assert res.exit_code == 1 and "row 1" in res.stderr and "'maybe'" in res.stderr
 
 
-def test_review_relabel_train_compare_audit_loop(tmp_path, labelled_csv, toy_model_path):
+def test_review_relabel_train_compare_audit_loop(
+    tmp_path, labelled_csv, toy_model_path
+):
     example = Path(__file__).parents[1] / "examples" / "answers.csv"
     to_label = tmp_path / "to_label.csv"
-    res = run("review", str(example), "--model", str(toy_model_path), "--budget", "6",
-              "-o", str(to_label))
+    res = run(
+        "review",
+        str(example),
+        "--model",
+        str(toy_model_path),
+        "--budget",
+        "6",
+        "-o",
+        str(to_label),
+    )
     assert res.exit_code == 0, res.output
     rows = read_out(to_label.read_text(encoding="utf-8-sig"))
     assert len(rows) == 6 and {"labels", "model_guess", "digital_tools"} <= set(rows[0])
@@ -268,31 +339,47 @@ def test_review_relabel_train_compare_audit_loop(tmp_path, labelled_csv, toy_mod
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    again = run("review", str(example), "--model", str(toy_model_path), "-o", str(to_label))
+    again = run(
+        "review", str(example), "--model", str(toy_model_path), "-o", str(to_label)
+    )
     assert again.exit_code == 1 and "--force" in again.stderr
     new = tmp_path / "new.pclf"
-    res = run("train", str(to_label), "--scheme", "keep", "-o", str(new),
-              "--compare-to", str(toy_model_path), "--compare-data", str(labelled_csv))
+    res = run(
+        "train",
+        str(to_label),
+        "--scheme",
+        "keep",
+        "-o",
+        str(new),
+        "--compare-to",
+        str(toy_model_path),
+        "--compare-data",
+        str(labelled_csv),
+    )
     assert res.exit_code == 0, res.output
     assert any(v in res.stdout for v in ("better", "no clear difference", "worse"))
     card = json.loads(run("info", str(new), "--json").stdout)
     huddles = sum("huddle" in r["text"] for r in rows)
     assert card["training"]["label_counts"]["great_teams"] == huddles
-    cmp_ = run("compare", str(toy_model_path), str(toy_model_path), str(labelled_csv), "--json")
+    cmp_ = run(
+        "compare", str(toy_model_path), str(toy_model_path), str(labelled_csv), "--json"
+    )
     assert cmp_.exit_code == 0, cmp_.output
     assert json.loads(cmp_.stdout)["verdict"] == "no clear difference"
-    aud = run("audit", str(labelled_csv), "--scheme", "keep", "-o", str(tmp_path / "a.csv"))
+    aud = run(
+        "audit", str(labelled_csv), "--scheme", "keep", "-o", str(tmp_path / "a.csv")
+    )
     assert aud.exit_code == 0, aud.output
     header = (tmp_path / "a.csv").read_text().splitlines()[0]
     assert header == "row,score,given,suggested,text"
 
 
 def test_review_writes_xlsx_that_trains(tmp_path):
-    """`review -o x.xlsx` writes a workbook (not CSV text), formula-like answers stay text."""
+    """`review -o x.xlsx` writes a workbook; formula-like answers stay text."""
     import openpyxl
 
     answers = [
-        ["=HYPERLINK(\"http://x\",\"video consults\")"],
+        ['=HYPERLINK("http://x","video consults")'],
         ["the morning huddle with the whole team"],
         ["-ve: the car parking, but keep the e-consult triage"],
         ["Care navigators on reception who signpost to the right person"],
@@ -304,7 +391,9 @@ def test_review_writes_xlsx_that_trains(tmp_path):
     assert res.exit_code == 0, res.output
     ws = openpyxl.load_workbook(out).active
     header = [c.value for c in ws[1]]
-    assert header[:3] == ["text", "labels", "confidence"] and header[-1] == "model_guess"
+    assert (
+        header[:3] == ["text", "labels", "confidence"] and header[-1] == "model_guess"
+    )
     cells = {ws.cell(r, 1).value: ws.cell(r, 1) for r in range(2, ws.max_row + 1)}
     assert set(cells) == {a[0] for a in answers}
     assert all(c.data_type == "s" for c in cells.values())  # never a formula
@@ -331,8 +420,16 @@ def test_audit_rows_match_the_spreadsheet(tmp_path):
     rows.insert(0, ["", "integrator"])  # row 2: an empty answer, skipped
     rows[10][1] = "upstream_prevention" if rows[10][1] != "upstream_prevention" else ""
     data = write_csv(tmp_path / "coded.csv", ["text", "labels"], rows)
-    res = run("audit", str(data), "--scheme", "purpose", "--top", "20", "-o",
-              str(tmp_path / "a.csv"))
+    res = run(
+        "audit",
+        str(data),
+        "--scheme",
+        "purpose",
+        "--top",
+        "20",
+        "-o",
+        str(tmp_path / "a.csv"),
+    )
     assert res.exit_code == 0, res.output
     found = read_out((tmp_path / "a.csv").read_text(encoding="utf-8-sig"))
     assert found
@@ -344,10 +441,20 @@ def test_audit_rows_match_the_spreadsheet(tmp_path):
     # the same list as a workbook
     import openpyxl
 
-    res = run("audit", str(data), "--scheme", "purpose", "--top", "20", "-o",
-              str(tmp_path / "a.xlsx"))
+    res = run(
+        "audit",
+        str(data),
+        "--scheme",
+        "purpose",
+        "--top",
+        "20",
+        "-o",
+        str(tmp_path / "a.xlsx"),
+    )
     assert res.exit_code == 0, res.output
-    sheet = list(openpyxl.load_workbook(tmp_path / "a.xlsx").active.iter_rows(values_only=True))
+    sheet = list(
+        openpyxl.load_workbook(tmp_path / "a.xlsx").active.iter_rows(values_only=True)
+    )
     assert sheet[0] == ("row", "score", "given", "suggested", "text")
     assert [(r[0], r[1], r[4]) for r in sheet[1:]] == [
         (int(r["row"]), float(r["score"]), r["text"]) for r in found

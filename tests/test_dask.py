@@ -15,15 +15,15 @@ distributed = pytest.importorskip("distributed")
 
 from click.testing import CliRunner  # noqa: E402
 
-from purposeclf.resources import bundled_models  # noqa: E402
 from purposeclf.cli import cli  # noqa: E402
 from purposeclf.dask import (  # noqa: E402
     WorkerModelMismatchError,
     score_csv,
     score_dataframe,
 )
-from purposeclf.integrations.dask import _model_loads, _score_chunk  # noqa: E402
 from purposeclf.exceptions import ColumnNotFoundError, DataError  # noqa: E402
+from purposeclf.integrations.dask import _model_loads, _score_chunk  # noqa: E402
+from purposeclf.resources import bundled_models  # noqa: E402
 from purposeclf.scoring import score_file, score_frame  # noqa: E402
 
 from .conftest import write_csv  # noqa: E402

@@ -31,7 +31,8 @@ def test_init_stores_parameters_unchecked_and_fit_rejects_them():
     assert clf.threshold == 1.5
     with pytest.raises(
         ValueError,
-        match=r"The 'threshold' parameter of PurposeClassifier must be .*\(0, 1\)\. Got 1\.5 instead\.",
+        match=r"The 'threshold' parameter of PurposeClassifier must be .*\(0, 1\)\. "
+        r"Got 1\.5 instead\.",
     ):
         clf.fit(TOY_TEXTS, TOY_LABELS)
     with pytest.raises(ValueError, match="'min_df' parameter"):
@@ -168,7 +169,9 @@ def test_indicator_targets_work_with_sklearn_scoring_and_search():
 
 def test_predict_is_the_indicator_matrix_of_predict_labels():
     texts, Y = _corpus_sample(120)
-    clf = PurposeClassifier(codebook="keep", threshold=0.5, random_state=0).fit(texts, Y)
+    clf = PurposeClassifier(codebook="keep", threshold=0.5, random_state=0).fit(
+        texts, Y
+    )
     P = clf.predict(texts)
     assert P.shape == Y.shape and set(np.unique(P)) <= {0, 1}
     for row, labs in zip(P, clf.predict_labels(texts), strict=True):

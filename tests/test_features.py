@@ -36,7 +36,9 @@ def _matrix_proba(model, texts):
 
 @pytest.fixture(scope="module")
 def toy_model():
-    clf = PurposeClassifier(codebook="keep", min_df=1, threshold=0.5, C=20.0, random_state=0)
+    clf = PurposeClassifier(
+        codebook="keep", min_df=1, threshold=0.5, C=20.0, random_state=0
+    )
     return clf.fit(TOY_TEXTS * 3, TOY_LABELS * 3)._compiled()
 
 
@@ -93,11 +95,17 @@ def test_the_estimator_passes_its_weighting_and_load_reports_it(tmp_path):
     import purposeclf
 
     clf = PurposeClassifier(
-        codebook="keep", min_df=1, threshold=0.5, weighting="sublinear_l2", random_state=0
+        codebook="keep",
+        min_df=1,
+        threshold=0.5,
+        weighting="sublinear_l2",
+        random_state=0,
     ).fit(TOY_TEXTS * 2, TOY_LABELS * 2)
     assert clf.vectorizer_.weighting == "sublinear_l2"
     back = purposeclf.load(purposeclf.save(clf, tmp_path / "m.pclf"))
     assert back.get_params()["weighting"] == "sublinear_l2"
-    np.testing.assert_allclose(back.predict_proba(TOY_TEXTS), clf.predict_proba(TOY_TEXTS))
+    np.testing.assert_allclose(
+        back.predict_proba(TOY_TEXTS), clf.predict_proba(TOY_TEXTS)
+    )
     with pytest.raises(ValueError, match="'weighting' parameter of PurposeClassifier"):
         PurposeClassifier(weighting="bm25").fit(TOY_TEXTS, TOY_LABELS)

@@ -27,10 +27,10 @@ from click.testing import CliRunner
 
 import purposeclf
 from purposeclf import ModelFileError
+from purposeclf.cli import cli
 from purposeclf.model import FORMAT_VERSION, load_model
 from purposeclf.model._format import _digest
 from purposeclf.resources import bundled_models
-from purposeclf.cli import cli
 
 N_RANDOM_FLIPS = 500  # random (offset, xor mask) pairs, on top of every header byte
 FLIP_SEED = 20240601

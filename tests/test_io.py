@@ -115,8 +115,12 @@ def test_xlsx_in_xlsx_and_csv_out_keep_cells(tmp_path):
     score_file(tmp_path / "in.xlsx", out, text_column="Answer")
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("ID", "Date", "Answer", "keep_labels")
-    assert rows[1][:4] == (1001, dt.datetime(2021, 3, 4), "Telephone triage first - keep it",
-                           "digital_tools")
+    assert rows[1][:4] == (
+        1001,
+        dt.datetime(2021, 3, 4),
+        "Telephone triage first - keep it",
+        "digital_tools",
+    )
     assert isinstance(rows[1][5], float)
     assert rows[2][0] == 1002 and not rows[2][3]
     as_csv = _score(tmp_path, tmp_path / "in.xlsx", text_column="Answer")
@@ -127,8 +131,11 @@ def test_jsonl_in_and_out(tmp_path):
     import json
 
     src = tmp_path / "in.jsonl"
-    src.write_text('{"id": 7, "text": "the morning huddle", "meta": {"a": 1}}\n\n'
-                   '{"id": 8, "text": null}\n', encoding="utf-8")
+    src.write_text(
+        '{"id": 7, "text": "the morning huddle", "meta": {"a": 1}}\n\n'
+        '{"id": 8, "text": null}\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
     score_file(src, out)
     recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -152,7 +159,7 @@ def test_formula_like_text_is_never_a_formula(tmp_path):
     safe = tmp_path / "safe.csv"
     score_file(src, safe, excel_safe=True)
     rows = list(csv.reader(io.StringIO(safe.read_text(encoding="utf-8"))))
-    assert rows[1][0] == "'=HYPERLINK(\"http://x\")" and rows[2][0] == "'@SUM(A1)"
+    assert rows[1][0] == '\'=HYPERLINK("http://x")' and rows[2][0] == "'@SUM(A1)"
     plain = _score(tmp_path, src)
     assert plain[1][0] == '=HYPERLINK("http://x")'  # unchanged without --excel-safe
 
@@ -185,12 +192,17 @@ def test_score_frame_keeps_index_and_columns():
 
     from purposeclf import score_frame
 
-    df = pd.DataFrame({"Answer": ["the daily huddle", None, "video consults"], "n": [1, 2, 3]},
-                      index=["a", "b", "c"])
+    df = pd.DataFrame(
+        {"Answer": ["the daily huddle", None, "video consults"], "n": [1, 2, 3]},
+        index=["a", "b", "c"],
+    )
     out = score_frame(df, text_column="Answer")
     assert list(out.index) == ["a", "b", "c"]
     assert list(out.columns[:2]) == ["Answer", "n"]
-    assert out.loc["a", "keep_labels"] == "great_teams" and out.loc["b", "keep_labels"] == ""
+    assert (
+        out.loc["a", "keep_labels"] == "great_teams"
+        and out.loc["b", "keep_labels"] == ""
+    )
     assert out["keep_p_digital_tools"].dtype == float
     with pytest.raises(DataError, match="Column 'text' not found"):
         score_frame(df)
@@ -200,8 +212,17 @@ def test_summary_out_csv_and_markdown(tmp_path):
     src = tmp_path / "in.csv"
     src.write_text("text\nthe huddle\nn/a\n")
     for name in ("s.csv", "s.md"):
-        res = CliRunner().invoke(cli, ["score", str(src), "-o", str(tmp_path / "o.csv"),
-                                       "--summary-out", str(tmp_path / name)])
+        res = CliRunner().invoke(
+            cli,
+            [
+                "score",
+                str(src),
+                "-o",
+                str(tmp_path / "o.csv"),
+                "--summary-out",
+                str(tmp_path / name),
+            ],
+        )
         assert res.exit_code == 0, res.output
     rows = list(csv.reader(io.StringIO((tmp_path / "s.csv").read_text())))
     assert rows[0] == ["kind", "id", "answers", "share"]
@@ -214,7 +235,9 @@ def _big_csv(path, n):
         w = csv.writer(fh)
         w.writerow(["id", "text"])
         for i in range(n):
-            w.writerow([i, f"answer {i} about video consults and the huddle {i * 7919 % 1000}"])
+            w.writerow(
+                [i, f"answer {i} about video consults and the huddle {i * 7919 % 1000}"]
+            )
 
 
 def test_interrupted_run_leaves_no_output_and_rerun_matches(tmp_path):
@@ -246,10 +269,13 @@ def test_killed_process_never_leaves_a_file_at_the_destination(tmp_path):
     out = tmp_path / "out.csv"
     proc = subprocess.Popen(
         [sys.executable, "-m", "purposeclf", "score", str(src), "-o", str(out)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.time() + 60
-    while time.time() < deadline and not any(p.name.endswith(".partial") for p in tmp_path.iterdir()):
+    while time.time() < deadline and not any(
+        p.name.endswith(".partial") for p in tmp_path.iterdir()
+    ):
         time.sleep(0.05)
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)
@@ -288,13 +314,15 @@ def test_progress_only_on_a_terminal_and_not_with_quiet(tmp_path, monkeypatch):
     monkeypatch.setattr(score_command, "stderr_is_terminal", lambda: True)
     out = CliRunner().invoke(cli, ["score", str(src), "-o", str(tmp_path / "o.csv")])
     assert "scored 1 rows" in out.stderr
-    quiet = CliRunner().invoke(cli, ["score", str(src), "-o", str(tmp_path / "o.csv"), "-q"])
+    quiet = CliRunner().invoke(
+        cli, ["score", str(src), "-o", str(tmp_path / "o.csv"), "-q"]
+    )
     assert "scored" not in quiet.stderr
 
 
 @pytest.mark.parametrize("name", ["out.csv", "out.xlsx", "sub/model.pclf"])
 def test_written_files_get_normal_permissions_and_leave_no_partial(tmp_path, name):
-    """Outputs are files like any other (0666 less the umask), not the 0600 of a temp file."""
+    """Outputs get normal permissions (0666 less the umask), not a temp file's 0600."""
     import os
     import sys
 

@@ -248,7 +248,9 @@ def test_the_limits_on_the_command_line_refuse_before_writing(tmp_path):
     src = _inputs(tmp_path, "x" * 200)["csv"]
     out = tmp_path / "scored.csv"
     runner = CliRunner()
-    res = runner.invoke(cli, ["score", str(src), "-o", str(out), "--max-cell-chars", "150"])
+    res = runner.invoke(
+        cli, ["score", str(src), "-o", str(out), "--max-cell-chars", "150"]
+    )
     assert res.exit_code == 1
     assert "row 2" in res.output and "--max-cell-chars" in res.output
     assert not out.exists()
@@ -256,7 +258,17 @@ def test_the_limits_on_the_command_line_refuse_before_writing(tmp_path):
     assert res.exit_code == 1 and "--max-rows" in res.output and not out.exists()
     # Raising the limits lets the same file through, every row scored.
     res = runner.invoke(
-        cli, ["score", str(src), "-o", str(out), "--max-cell-chars", "200", "--max-rows", "3"]
+        cli,
+        [
+            "score",
+            str(src),
+            "-o",
+            str(out),
+            "--max-cell-chars",
+            "200",
+            "--max-rows",
+            "3",
+        ],
     )
     assert res.exit_code == 0, res.output
     with out.open(encoding="utf-8", newline="") as fh:

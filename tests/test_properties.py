@@ -37,10 +37,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from purposeclf import DataError, score_file
-from purposeclf.model import load_model
 from purposeclf.io import cell_str as _cell_str
 from purposeclf.io import open_table
 from purposeclf.io._cells import _NOT_XML, _SURROGATE
+from purposeclf.model import load_model
 from purposeclf.scoring import Scorer
 
 # Inputs per run: file round trips per (input, output) format pair (28 pairs),

@@ -535,7 +535,7 @@ def test_cli_train_with_a_broken_qdc_exits_1(tmp_path, labelled_csv):
 
 
 def test_deeply_nested_codes_are_read_without_recursion():
-    """A hostile or odd file nesting codes thousands deep is read, not a RecursionError."""
+    """A file nesting codes thousands deep is read, with no RecursionError."""
     depth = 3000
     opens = "".join(
         f'<Code guid="{i:08d}-0000-4000-8000-000000000000" name="code {i}" '

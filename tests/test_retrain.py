@@ -10,10 +10,10 @@ import pytest
 
 import purposeclf
 from purposeclf import DataError, PurposeClassifier
-from purposeclf.labelled import read_labelled
-from purposeclf.labelled import indicator_matrix as _binarize
-from purposeclf.model import load_model
 from purposeclf.codebook import load_codebook
+from purposeclf.labelled import indicator_matrix as _binarize
+from purposeclf.labelled import read_labelled
+from purposeclf.model import load_model
 from purposeclf.retrain import (
     GUESS_COLUMN,
     audit,
@@ -151,12 +151,17 @@ def test_select_for_review_distinct_deterministic_skips_empty_and_repeats(models
 def test_doubt_adds_up_over_labels():
     """Two labels near their thresholds outweigh one label right at it."""
     t = np.array([0.5, 0.5, 0.2])
-    close = _closeness(np.array([[0.45, 0.55, 0.0], [0.5, 0.0, 0.0], [1.0, 0.0, 0.6]]), t)
-    np.testing.assert_allclose(close, [[0.9, 0.9, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.5]])
+    close = _closeness(
+        np.array([[0.45, 0.55, 0.0], [0.5, 0.0, 0.0], [1.0, 0.0, 0.6]]), t
+    )
+    np.testing.assert_allclose(
+        close, [[0.9, 0.9, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.5]]
+    )
     assert close.sum(axis=1).argmax() == 0
     # the scale is relative to how far each side of the threshold reaches
-    np.testing.assert_allclose(_closeness(np.array([[0.1, 0.6]]), np.array([0.2, 0.2])),
-                               [[0.5, 0.5]])
+    np.testing.assert_allclose(
+        _closeness(np.array([[0.1, 0.6]]), np.array([0.2, 0.2])), [[0.5, 0.5]]
+    )
 
 
 def test_select_for_review_pool_factor_is_deprecated(models):

@@ -10,8 +10,8 @@ import pytest
 import spacy
 
 from purposeclf.exceptions import ModelFileError, UnknownSchemeError
-from purposeclf.scoring import get_scorer
 from purposeclf.integrations.spacy_component import PurposeclfComponent
+from purposeclf.scoring import get_scorer
 
 TEXTS = [
     "Keep the video consultations and the daily team huddle",

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 
 from purposeclf import PurposeClassifier, score_file
 from purposeclf.cli import cli
-from purposeclf.model import ModelBundle
 from purposeclf.codebook import Camp, Codebook, Label
 from purposeclf.exceptions import CodebookError
+from purposeclf.model import ModelBundle
 
 from .conftest import TOY_LABELS, TOY_TEXTS
 
@@ -64,7 +64,9 @@ def test_codebooks_refuse_formula_like_names():
     plain_camps = [{"id": x["id"], "camp": "ok"} for x in EVIL["labels"]]
     with pytest.raises(CodebookError, match="scheme '=cmd' must start with a letter"):
         Codebook.from_dict({**EVIL, "labels": plain_camps})
-    assert Codebook.from_dict({"scheme": "ok", "labels": plain_camps}).camp_ids == ("ok",)
+    assert Codebook.from_dict({"scheme": "ok", "labels": plain_camps}).camp_ids == (
+        "ok",
+    )
 
 
 @pytest.fixture(scope="module")

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 import csv
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from purposeclf.text._spacy_rules import RuleTokenizer, export_rules, load_rules
 from purposeclf.text import Tokenizer, normalise
-from purposeclf.text._tokens import _PUNCT
+from purposeclf.text._spacy_rules import RuleTokenizer, export_rules, load_rules
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +32,13 @@ def test_nhs_variants_become_one_form():
     assert _surfaces("GP's and PCN's") == ["gp", "and", "pcn"]
     assert _surfaces("LA data sharing") == ["local", "authority", "data", "sharing"]
     assert _surfaces("la la land") == ["la", "la", "land"]  # only upper-case LA
-    assert _surfaces("pts WFH, mgmt") == ["patients", "work", "from", "home", "management"]
+    assert _surfaces("pts WFH, mgmt") == [
+        "patients",
+        "work",
+        "from",
+        "home",
+        "management",
+    ]
 
 
 def test_lemmas_and_british_spelling():
@@ -77,8 +81,14 @@ def test_rule_tokenizer_equals_spacy_on_the_corpus():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("aeiou'-.,:;!?()[]\"$%&/@#0123456789 xyzAEIOU:)")),
-               max_size=40))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("aeiou'-.,:;!?()[]\"$%&/@#0123456789 xyzAEIOU:)")
+        ),
+        max_size=40,
+    )
+)
 def test_rule_tokenizer_equals_spacy_on_punctuation_heavy_text(text):
     rt = RuleTokenizer()
     ours = [t for chunk in text.split() for t in rt(chunk)]
@@ -94,7 +104,9 @@ def test_shipped_rules_are_those_of_the_installed_spacy():
         pytest.skip("rules were exported from another spaCy minor version")
     current = export_rules()
     for key in ("prefix", "suffix", "infix", "url_match", "rules"):
-        assert shipped[key] == current[key], f"regenerate: python -m purposeclf.text._spacy_rules ({key})"
+        assert shipped[key] == current[key], (
+            f"regenerate: python -m purposeclf.text._spacy_rules ({key})"
+        )
 
 
 def test_missing_values_of_pandas_and_numpy_are_empty_answers():

@@ -60,7 +60,9 @@ def _signature(obj: object) -> str:
         return ""
     params = list(sig.parameters.values())
     if inspect.isclass(obj) and params and params[0].name == "self":
-        sig = sig.replace(parameters=params[1:], return_annotation=inspect.Signature.empty)
+        sig = sig.replace(
+            parameters=params[1:], return_annotation=inspect.Signature.empty
+        )
     return str(sig)
 
 

@@ -51,8 +51,10 @@ def build(
             extra={"data": {"source": f"corpus/{scheme}.csv"}},
         )
         print(
-            f"{name}: {len(data)} answers, {folds}-fold CV macro-F1 {cv['macro_f1']:.3f} "
-            f"micro-F1 {cv['micro_f1']:.3f} -> {path} ({path.stat().st_size / 1e6:.1f} MB)"
+            f"{name}: {len(data)} answers, {folds}-fold CV macro-F1 "
+            f"{cv['macro_f1']:.3f} "
+            f"micro-F1 {cv['micro_f1']:.3f} -> {path} "
+            f"({path.stat().st_size / 1e6:.1f} MB)"
         )
 
 

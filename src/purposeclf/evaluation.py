@@ -18,7 +18,7 @@ __all__ = ["cross_validate", "evaluate_file", "format_report"]
 
 def cross_validate(
     texts: list[str],
-    labels: list[tuple[str, ...]],
+    labels: Any,
     codebook: Any,
     *,
     folds: int = 5,
@@ -53,7 +53,11 @@ def cross_validate(
     """
     from .model import PurposeClassifier
 
-    cb_in = codebook if codebook is None or isinstance(codebook, Codebook) else load_codebook(codebook)
+    cb_in = (
+        codebook
+        if codebook is None or isinstance(codebook, Codebook)
+        else load_codebook(codebook)
+    )
     Y, cb = indicator_matrix(labels, len(texts), cb_in)
     n = len(texts)
     if folds < 2 or folds > n:
@@ -65,7 +69,9 @@ def cross_validate(
     pred = np.zeros(Y.shape, dtype=bool)
     conf = np.zeros(n)
     for train, val in fold_indices(n, folds, random_state):
-        clf = PurposeClassifier(codebook=cb, random_state=random_state, **(params or {}))
+        clf = PurposeClassifier(
+            codebook=cb, random_state=random_state, **(params or {})
+        )
         clf.fit([texts[i] for i in train], Y[train])
         p = clf.predict_proba([texts[i] for i in val])
         proba[val] = p
@@ -114,8 +120,13 @@ def evaluate_file(
     """
     if cv is not None:
         cb = load_codebook(codebook) if codebook is not None else None
-        data_ = read_labelled(data, codebook=cb, text_column=text_column,
-                              labels_column=labels_column, encoding=encoding)
+        data_ = read_labelled(
+            data,
+            codebook=cb,
+            text_column=text_column,
+            labels_column=labels_column,
+            encoding=encoding,
+        )
         cb = cb or data_.codebook
         report = cross_validate(data_.texts, list(data_.labels), cb, folds=cv)
         arrays = report.pop("_arrays")
@@ -139,7 +150,9 @@ def evaluate_file(
         report["model"] = name
     report["data"] = str(data)
     if target_precision is not None:
-        report["coverage"] = coverage_curve(T, P, conf, target_precision=target_precision)
+        report["coverage"] = coverage_curve(
+            T, P, conf, target_precision=target_precision
+        )
     return report
 
 
@@ -161,11 +174,13 @@ def format_report(report: dict[str, Any]) -> str:
     lines = [f"{'label':<{width}}  precision  recall     f1  support"]
     for c, m in per.items():
         lines.append(
-            f"{c:<{width}}  {m['precision']:9.3f}  {m['recall']:6.3f}  {m['f1']:5.3f}  {m['support']:7d}"
+            f"{c:<{width}}  {m['precision']:9.3f}  {m['recall']:6.3f}  {m['f1']:5.3f} "
+            f" {m['support']:7d}"
         )
     nl = report["no_label"]
     lines.append(
-        f"{'(no label)':<{width}}  {nl['precision']:9.3f}  {nl['recall']:6.3f}  {nl['f1']:5.3f}  {nl['support']:7d}"
+        f"{'(no label)':<{width}}  {nl['precision']:9.3f}  {nl['recall']:6.3f}  "
+        f"{nl['f1']:5.3f}  {nl['support']:7d}"
     )
     lines.append("")
     if "cv" in report:
@@ -195,8 +210,10 @@ def format_report(report: dict[str, Any]) -> str:
         tp = cov["target_precision"]
         if at:
             lines.append(
-                f"At precision >= {tp:.2f}: {at['coverage']:.1%} of answers can be coded "
-                f"automatically (precision {at['precision']:.3f}, recall {at['recall']:.3f}); "
+                f"At precision >= {tp:.2f}: {at['coverage']:.1%} of answers can be "
+                "coded "
+                f"automatically (precision {at['precision']:.3f}, recall "
+                f"{at['recall']:.3f}); "
                 f"send the rest to people with: purposeclf score --review-below "
                 f"{at['min_confidence']:.3f}"
             )

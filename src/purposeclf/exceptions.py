@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 
-def _rebuild(cls: type, message: str, state: dict) -> Exception:
+def _rebuild(cls: type[Exception], message: str, state: dict) -> Exception:
     exc = cls.__new__(cls)
     Exception.__init__(exc, message)
     exc.__dict__.update(state)

@@ -20,7 +20,6 @@ __all__ = ["train_file"]
 logger = logging.getLogger(__name__)
 
 
-
 def train_file(
     data: str | os.PathLike[str],
     output: str | os.PathLike[str],
@@ -105,9 +104,13 @@ def train_file(
         labels = [lab for _, lab in keep] + labels
         parent = resources.latest_bundled(chosen.scheme)
         logger.info(
-            "training on %d corpus answers plus %d of yours", n_corpus, len(labelled.texts)
+            "training on %d corpus answers plus %d of yours",
+            n_corpus,
+            len(labelled.texts),
         )
-    clf = PurposeClassifier(codebook=chosen, random_state=random_state, **(params or {}))
+    clf = PurposeClassifier(
+        codebook=chosen, random_state=random_state, **(params or {})
+    )
     clf.fit(texts, labels)
     save(
         clf,

@@ -7,7 +7,7 @@ Examples
 >>> check_params("f", {"n": 0}, {"n": [Interval(numbers.Integral, 1, None)]})
 Traceback (most recent call last):
 ...
-purposeclf.exceptions.ParameterError: The 'n' parameter of f must be an int in the range [1, inf]. Got 0 instead.
+purposeclf.exceptions.ParameterError: The 'n' parameter of f must be ... Got 0 instead.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class Interval:
             return False
         if not isinstance(value, numbers.Real):
             return False
+        value = float(value)
         lo_ok = self.low is None or (
             value >= self.low if self.closed in ("both", "left") else value > self.low
         )
@@ -113,7 +114,8 @@ def check_params(
         if not ok:
             desc = " or ".join(_describe(c) for c in allowed)
             raise ParameterError(
-                f"The {name!r} parameter of {owner} must be {desc}. Got {value!r} instead."
+                f"The {name!r} parameter of {owner} must be {desc}. Got {value!r} "
+                "instead."
             )
 
 

@@ -17,7 +17,17 @@ from ._train import evaluate, train
 
 __all__ = ["cli", "main"]
 
-for _command in (score, train, evaluate, info, compare, review, audit, report, codebook):
+for _command in (
+    score,
+    train,
+    evaluate,
+    info,
+    compare,
+    review,
+    audit,
+    report,
+    codebook,
+):
     cli.add_command(_command)
 
 

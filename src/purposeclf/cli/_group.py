@@ -35,5 +35,3 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     ctx.obj["quiet"] = quiet
     ctx.obj["verbose"] = verbose
     setup_logging(verbose, quiet)
-
-

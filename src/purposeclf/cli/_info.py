@@ -31,24 +31,55 @@ def info(model: str | None, as_json: bool) -> None:
 
 @click.command()
 @click.argument("scored", type=InFile)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
-              help="HTML file to write (default: SCORED with .html; '-' for stdout).")
-@click.option("--scheme", default=None,
-              help="Scheme to report when SCORED has scores for several.")
-@click.option("--codebook", "codebook_file", type=InFile, default=None,
-              help="Label names for a scheme you trained yourself (default: ids).")
-@click.option("--text-column", default=None,
-              help="Column of the answers (default: 'text', else guessed).")
-@click.option("--examples", type=click.IntRange(0, 50), default=3, show_default=True,
-              help="Example answers per label.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="HTML file to write (default: SCORED with .html; '-' for stdout).",
+)
+@click.option(
+    "--scheme",
+    default=None,
+    help="Scheme to report when SCORED has scores for several.",
+)
+@click.option(
+    "--codebook",
+    "codebook_file",
+    type=InFile,
+    default=None,
+    help="Label names for a scheme you trained yourself (default: ids).",
+)
+@click.option(
+    "--text-column",
+    default=None,
+    help="Column of the answers (default: 'text', else guessed).",
+)
+@click.option(
+    "--examples",
+    type=click.IntRange(0, 50),
+    default=3,
+    show_default=True,
+    help="Example answers per label.",
+)
 @click.option("--title", default=None, help="Title of the report.")
 @click.option("--encoding", default=None, help="Input encoding (default: detected).")
-@click.option("--sheet", default=None, help="Worksheet of an XLSX input (default: the first).")
+@click.option(
+    "--sheet", default=None, help="Worksheet of an XLSX input (default: the first)."
+)
 @verbosity
 @friendly
-def report(scored: Path, output: str | None, scheme: str | None, codebook_file: Path | None,
-           text_column: str | None, examples: int, title: str | None, encoding: str | None,
-           sheet: str | None) -> None:
+def report(
+    scored: Path,
+    output: str | None,
+    scheme: str | None,
+    codebook_file: Path | None,
+    text_column: str | None,
+    examples: int,
+    title: str | None,
+    encoding: str | None,
+    sheet: str | None,
+) -> None:
     """Make a one-file HTML report of SCORED, a file written by 'purposeclf score'.
 
     Charts and tables of how often each label (and camp) applies, the share of
@@ -62,13 +93,23 @@ def report(scored: Path, output: str | None, scheme: str | None, codebook_file: 
     """
     from ..reports import write_report
 
-    data = write_report(scored, output, scheme=scheme, codebook=codebook_file,
-                        text_column=text_column, examples_per_label=examples, title=title,
-                        encoding=encoding, sheet=sheet)
+    data = write_report(
+        scored,
+        output,
+        scheme=scheme,
+        codebook=codebook_file,
+        text_column=text_column,
+        examples_per_label=examples,
+        title=title,
+        encoding=encoding,
+        sheet=sheet,
+    )
     if output != "-":
         where = output or Path(scored).with_suffix(".html")
-        click.echo(f"wrote {where}: {data.n_rows:,} answers, {len(data.label_ids)} labels",
-                   err=True)
+        click.echo(
+            f"wrote {where}: {data.n_rows:,} answers, {len(data.label_ids)} labels",
+            err=True,
+        )
 
 
 @click.group()
@@ -106,8 +147,13 @@ def codebook_show(name: str, as_json: bool) -> None:
 
 @codebook.command("export")
 @click.argument("name")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write: .qdc (REFI-QDA, for NVivo, ATLAS.ti, MAXQDA), .json or .csv.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write: .qdc (REFI-QDA, for NVivo, ATLAS.ti, MAXQDA), .json or .csv.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 @verbosity
 @friendly
@@ -126,5 +172,3 @@ def codebook_export(name: str, output: Path, force: bool) -> None:
 
     export_codebook(name, output, overwrite=force)
     click.echo(f"wrote {output}", err=True)
-
-

@@ -81,9 +81,8 @@ def setup_logging(verbose: int, quiet: bool) -> None:
 
 
 def stderr_is_terminal() -> bool:
-    """Progress is shown only to a person watching a terminal, never into a pipe or file."""
+    """Progress goes to a person at a terminal, never into a pipe or a file."""
     return sys.stderr.isatty()
-
 
 
 class ModelSpec(click.ParamType):
@@ -91,7 +90,9 @@ class ModelSpec(click.ParamType):
 
     name = "MODEL"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
         if isinstance(value, Path):
             return value
         from ..exceptions import ModelFileError, UnknownSchemeError

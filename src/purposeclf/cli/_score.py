@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -38,32 +39,67 @@ from ._options import (
     help="Input encoding (default: detected; utf-8, cp1252 ...).",
 )
 @click.option("--delimiter", default=None, help="Input delimiter (default: sniffed).")
-@click.option("--sheet", default=None, help="Worksheet of an XLSX input (default: the first).")
-@click.option("--excel-safe", is_flag=True,
-              help="In CSV/TSV output, prefix ' to cells and column names "
-                   "starting with = + - @, tab or CR (plain numbers such as -3 "
-                   "excepted) so spreadsheets show them as text.")
+@click.option(
+    "--sheet", default=None, help="Worksheet of an XLSX input (default: the first)."
+)
+@click.option(
+    "--excel-safe",
+    is_flag=True,
+    help="In CSV/TSV output, prefix ' to cells and column names "
+    "starting with = + - @, tab or CR (plain numbers such as -3 "
+    "excepted) so spreadsheets show them as text.",
+)
 @click.option(
     "--review-below",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
     default=None,
     help="Add a needs_review column: yes where the model's confidence is below this.",
 )
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes for large files (same output as -j 1).")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
-              show_default=True,
-              help="Score here, or on a Dask cluster (CSV/TSV input; same output): "
-                   "--dask-scheduler, else a local one of --jobs workers.")
-@click.option("--dask-scheduler", metavar="ADDRESS", default=None,
-              help="With --engine dask: the scheduler to use, e.g. tcp://host:8786.")
-@click.option("--summary", is_flag=True, help="Print label and camp counts (Markdown) when done.")
-@click.option("--summary-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the counts to this file (.md for Markdown, else CSV).")
-@click.option("--max-cell-chars", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Refuse input cells longer than N characters  [default: 10,000,000].")
-@click.option("--max-rows", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Refuse inputs with more than N rows  [default: no limit].")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes for large files (same output as -j 1).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Score here, or on a Dask cluster (CSV/TSV input; same output): "
+    "--dask-scheduler, else a local one of --jobs workers.",
+)
+@click.option(
+    "--dask-scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="With --engine dask: the scheduler to use, e.g. tcp://host:8786.",
+)
+@click.option(
+    "--summary", is_flag=True, help="Print label and camp counts (Markdown) when done."
+)
+@click.option(
+    "--summary-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the counts to this file (.md for Markdown, else CSV).",
+)
+@click.option(
+    "--max-cell-chars",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Refuse input cells longer than N characters  [default: 10,000,000].",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Refuse inputs with more than N rows  [default: no limit].",
+)
 @click.option(
     "--force", is_flag=True, help="Allow the output to overwrite the input file."
 )
@@ -111,7 +147,7 @@ def score(
 
     if dask_scheduler is not None and engine != "dask":
         raise click.UsageError("--dask-scheduler needs --engine dask.")
-    common = dict(
+    common: dict[str, Any] = dict(
         model=model_spec(scheme, model),
         text_column=text_column,
         encoding=encoding,
@@ -132,7 +168,9 @@ def score(
             from ..integrations.dask import score_csv
         except ImportError as exc:
             raise click.ClickException(str(exc)) from None
-        result = score_csv(input, output, scheduler=dask_scheduler, n_workers=jobs, **common)
+        result = score_csv(
+            input, output, scheduler=dask_scheduler, n_workers=jobs, **common
+        )
     else:
         result = score_file(input, output, sheet=sheet, jobs=jobs, **common)
     if show:
@@ -149,5 +187,3 @@ def score(
                 else summary_csv(result)
             )
             summary_out.write_text(text + "\n", encoding="utf-8")
-
-

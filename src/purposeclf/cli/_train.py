@@ -49,14 +49,25 @@ from ._options import (
 )
 @click.option("--encoding", default=None, help="Input encoding (default: detected).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option("--with-corpus", is_flag=True,
-              help="Add your answers to the bundled corpus of the scheme and train on both.")
-@click.option("--compare-to", "compare_to", default=None,
-              help="After training, compare the new model with this one (bundled name or "
-                   "file) on --compare-data, and print the verdict.")
-@click.option("--compare-data", type=InFile, default=None,
-              help="Labelled answers for --compare-to (default: DATA itself, which favours "
-                   "the new model).")
+@click.option(
+    "--with-corpus",
+    is_flag=True,
+    help="Add your answers to the bundled corpus of the scheme and train on both.",
+)
+@click.option(
+    "--compare-to",
+    "compare_to",
+    default=None,
+    help="After training, compare the new model with this one (bundled name or "
+    "file) on --compare-data, and print the verdict.",
+)
+@click.option(
+    "--compare-data",
+    type=InFile,
+    default=None,
+    help="Labelled answers for --compare-to (default: DATA itself, which favours "
+    "the new model).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing model file.")
 @verbosity
 @friendly
@@ -110,8 +121,13 @@ def train(
     if compare_to:
         from ..retrain import compare_models, format_comparison
 
-        result = compare_models(compare_to, out, compare_data or data,
-                                text_column=text_column, labels_column=labels_column)
+        result = compare_models(
+            compare_to,
+            out,
+            compare_data or data,
+            text_column=text_column,
+            labels_column=labels_column,
+        )
         click.echo(format_comparison(result))
 
 
@@ -121,15 +137,30 @@ def train(
 @click.option("--text-column", default="text", show_default=True)
 @click.option("--labels-column", default="labels", show_default=True)
 @click.option("--encoding", default=None)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")
-@click.option("--target-precision", type=click.FloatRange(0, 1, min_open=True), default=None,
-              help="Report the coverage curve: the share of answers that can be coded "
-                   "automatically at this precision, and the --review-below value for it.")
-@click.option("--cv", type=click.IntRange(2, 50), default=None,
-              help="Cross-validate the training recipe on DATA with this many folds, "
-                   "instead of evaluating a finished model.")
-@click.option("--codebook", "codebook_file", type=InFile, default=None,
-              help="With --cv: your codebook (default: labels found in DATA).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout."
+)
+@click.option(
+    "--target-precision",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=None,
+    help="Report the coverage curve: the share of answers that can be coded "
+    "automatically at this precision, and the --review-below value for it.",
+)
+@click.option(
+    "--cv",
+    type=click.IntRange(2, 50),
+    default=None,
+    help="Cross-validate the training recipe on DATA with this many folds, "
+    "instead of evaluating a finished model.",
+)
+@click.option(
+    "--codebook",
+    "codebook_file",
+    type=InFile,
+    default=None,
+    help="With --cv: your codebook (default: labels found in DATA).",
+)
 @verbosity
 @friendly
 def evaluate(
@@ -157,7 +188,9 @@ def evaluate(
     from ..evaluation import evaluate_file, format_report
 
     if cv is not None and model is not None:
-        raise click.UsageError("--cv trains its own models; give --scheme or --codebook, not --model.")
+        raise click.UsageError(
+            "--cv trains its own models; give --scheme or --codebook, not --model."
+        )
     report = evaluate_file(
         data,
         model=model_spec(scheme, model),
@@ -169,5 +202,3 @@ def evaluate(
         codebook=codebook_file or (scheme if cv is not None else None),
     )
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
-
-

@@ -184,7 +184,9 @@ class Codebook:
                     camp,
                 )
             )
-        scheme = _check_id(source, "scheme", str(data.get("scheme") or "custom").strip())
+        scheme = _check_id(
+            source, "scheme", str(data.get("scheme") or "custom").strip()
+        )
         return cls(
             scheme=scheme,
             labels=tuple(labels),

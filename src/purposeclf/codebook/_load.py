@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ def _read_csv_codebook(path: Path) -> dict[str, Any]:
     return {"scheme": path.stem, "labels": labels}
 
 
-def load_codebook(spec: str | Path | Codebook) -> Codebook:
+def load_codebook(spec: str | os.PathLike[str] | Codebook) -> Codebook:
     """Load a codebook by built-in scheme name or from a file.
 
     Parameters

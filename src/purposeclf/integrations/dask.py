@@ -17,7 +17,7 @@ import os
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -344,13 +344,15 @@ def score_csv(
     def collect(rows: list[list[str]], texts: list[str], future: Any) -> Any:
         return rows, texts, future.result()
 
-    def scored_on_cluster(rows: Iterator[list[str]], ti: int) -> ScoredChunks:
+    def scored_on_cluster(rows: Iterable[list[Any]], ti: int) -> ScoredChunks:
         with _dask_client(client, scheduler, n_workers) as c:
             in_flight = max(2, 2 * sum(c.nthreads().values()))
             pending: deque[tuple[list[list[str]], list[str], Any]] = deque()
             try:
                 for chunk in chunked(rows, chunk_size):
-                    texts = [t if type(t := r[ti]) is str else as_text(t) for r in chunk]
+                    texts = [
+                        t if type(t := r[ti]) is str else as_text(t) for r in chunk
+                    ]
                     [data] = c.scatter([texts], hash=False)
                     future = c.submit(
                         _score_chunk, data, spec=spec, sha256=sha256, pure=False

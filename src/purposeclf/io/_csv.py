@@ -21,6 +21,7 @@ __all__ = ["detect_encoding"]
 
 _SNIFF_BYTES = 64 * 1024
 
+
 def detect_encoding(path: Path) -> str:
     """Guess the encoding of a text export.
 
@@ -45,7 +46,7 @@ def detect_encoding(path: Path) -> str:
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return "utf-16"
         fh.seek(0)
-        dec = codecs.getincrementaldecoder("utf-8")()
+        dec: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-8")()
         try:
             while True:
                 block = fh.read(1 << 20)

@@ -132,7 +132,11 @@ class AtomicWriter:
         tmp = self._publish.__enter__()
         try:
             self.handle = open(
-                tmp, "w", encoding=self.encoding, errors="purposeclf.replace", newline=""
+                tmp,
+                "w",
+                encoding=self.encoding,
+                errors="purposeclf.replace",
+                newline="",
             )
         except BaseException as exc:
             self._publish.__exit__(type(exc), exc, exc.__traceback__)

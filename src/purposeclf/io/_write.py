@@ -111,7 +111,7 @@ class TableSink:
             import json
 
             h = self.header
-            kw = {"ensure_ascii": False, "default": cell_str}
+            kw: dict[str, Any] = {"ensure_ascii": False, "default": cell_str}
             text = "".join(
                 json.dumps(dict(zip(h, r, strict=False)), **kw) + "\n" for r in rows
             )
@@ -131,6 +131,8 @@ class TableSink:
             if _NOT_XML.search(value):
                 self._n_not_xml += 1
                 value = _NOT_XML.sub("\ufffd", value)
+            if "\r" in value:  # one line break, whether or not openpyxl uses lxml
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
             if len(value) > _EXCEL_MAX_CHARS:
                 self._n_too_long += 1
             if value.startswith(FORMULA_START):

@@ -26,6 +26,7 @@ __all__ = [
     "training_data_sha256",
 ]
 
+
 def parse_labels(
     cell: str,
     codebook: Codebook | None,

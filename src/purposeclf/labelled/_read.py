@@ -19,8 +19,10 @@ __all__ = ["LabelledData", "read_labelled"]
 logger = logging.getLogger("purposeclf.labelled")
 
 
-def _wide_columns(header: list[str], codebook: Codebook | None) -> list[tuple[int, str]]:
-    """One-column-per-label layout: (column index, label id) for columns named by labels."""
+def _wide_columns(
+    header: list[str], codebook: Codebook | None
+) -> list[tuple[int, str]]:
+    """(column index, label id) of the columns named by a label (0/1 layout)."""
     if codebook is None:
         return []
     cols = []
@@ -114,7 +116,8 @@ def read_labelled(
             if key in seen:
                 if set(seen[key]) != set(labs):
                     conflicts.append(
-                        f"row {i}: {text[:60]!r} is labelled {';'.join(labs) or '(none)'} "
+                        f"row {i}: {text[:60]!r} is labelled "
+                        f"{';'.join(labs) or '(none)'} "
                         f"here and {';'.join(seen[key]) or '(none)'} earlier"
                     )
                     continue

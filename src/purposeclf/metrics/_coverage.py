@@ -71,7 +71,9 @@ def coverage_curve(
         }
 
     out: dict[str, Any] = {
-        "curve": [point(max(1, round(n * s / steps))) for s in range(1, steps + 1)] if n else []
+        "curve": [point(max(1, round(n * s / steps))) for s in range(1, steps + 1)]
+        if n
+        else []
     }
     if target_precision is not None:
         prec = tp / np.maximum(tp + fp, 1)

@@ -207,7 +207,9 @@ class PurposeClassifier(BaseEstimator):
         self.thresholds_ = thresholds
         self.n_features_ = featurizer.n_features_
         self.n_train_ = n
-        self.label_counts_ = {c: int(v) for c, v in zip(codebook.ids, Y.sum(axis=0), strict=False)}
+        self.label_counts_ = {
+            c: int(v) for c, v in zip(codebook.ids, Y.sum(axis=0), strict=False)
+        }
         self.training_data_sha256_ = training_data_sha256(texts, Y, codebook.ids)
         return self
 
@@ -248,7 +250,9 @@ class PurposeClassifier(BaseEstimator):
 
     def _oof_proba(self, texts: Sequence[str], Y: np.ndarray) -> np.ndarray:
         oof = np.zeros(Y.shape, dtype=np.float64)
-        for train, val in fold_indices(len(texts), min(self.cv, len(texts)), self.random_state):
+        for train, val in fold_indices(
+            len(texts), min(self.cv, len(texts)), self.random_state
+        ):
             feat, coef, intercept = self._fit_core([texts[i] for i in train], Y[train])
             part = LinearMultilabel(
                 feat,
@@ -272,7 +276,7 @@ class PurposeClassifier(BaseEstimator):
         )
 
     def predict_proba(self, X: Sequence[object]) -> np.ndarray:
-        """Probability of each label, shape (n_texts, n_labels), columns ``classes_``."""
+        """Probability of each label, shape (n_texts, n_labels), ``classes_`` order."""
         return self._compiled().predict_proba(list(X))
 
     def predict(self, X: Sequence[object]) -> np.ndarray:
@@ -342,5 +346,3 @@ def _best_threshold(y: np.ndarray, p: np.ndarray) -> float:
     smooth = np.convolve(np.pad(f1, 2, mode="edge"), np.ones(5) / 5, mode="valid")
     best = np.flatnonzero(smooth >= smooth.max() - 1e-9)
     return float(_THRESHOLD_GRID[int(best[len(best) // 2])])
-
-

@@ -25,6 +25,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,7 +38,7 @@ __all__ = ["TextFeaturizer"]
 def _char_ngrams(token: str, lo: int, hi: int) -> list[str]:
     padded = f" {token} "
     n_chars = len(padded)
-    grams = []
+    grams: list[str] = []
     for n in range(lo, hi + 1):
         if n > n_chars:
             break
@@ -234,7 +235,7 @@ class TextFeaturizer:
         for text in texts:
             chunks = normalise(text if type(text) is str else as_text(text)).split()
             n_chunks.append(len(chunks))
-            got = list(map(get, chunks))
+            got: list[Any] = list(map(get, chunks))
             if None in got:
                 for i, c in enumerate(got):
                     if c is None:  # new, or new earlier in this same text
@@ -290,12 +291,16 @@ class TextFeaturizer:
         known = U >= 0
         rows = [doc[known], bdoc] if self._use_unigrams else [bdoc]
         cols = [U[known], bfeat] if self._use_unigrams else [bfeat]
-        block = self._block if self.weighting == "sublinear_l2" else self._additive_block
+        block = (
+            self._block if self.weighting == "sublinear_l2" else self._additive_block
+        )
         blocks = [
             block(np.concatenate(rows), np.concatenate(cols), n, self.word_idf_, 1.0)
         ]
         if self.char_ngrams:
-            ccol, crow = _gather(self._chr_flat, self._chr_start, self._chr_len, C, chunk_doc)
+            ccol, crow = _gather(
+                self._chr_flat, self._chr_start, self._chr_len, C, chunk_doc
+            )
             blocks.append(block(crow, ccol, n, self.char_idf_, self.char_weight))
         return sp.hstack(blocks, format="csr")
 
@@ -358,14 +363,14 @@ class TextFeaturizer:
 
     @classmethod
     def from_arrays(
-        cls, config: dict[str, object], arrays: dict[str, np.ndarray]
+        cls, config: dict[str, Any], arrays: dict[str, np.ndarray]
     ) -> TextFeaturizer:
         cn = config.get("char_ngrams")
         self = cls(
-            word_ngrams=tuple(config["word_ngrams"]),  # type: ignore[arg-type]
-            char_ngrams=tuple(cn) if cn else None,  # type: ignore[arg-type]
-            min_df=int(config["min_df"]),  # type: ignore[arg-type]
-            char_weight=float(config["char_weight"]),  # type: ignore[arg-type]
+            word_ngrams=tuple(config["word_ngrams"]),
+            char_ngrams=tuple(cn) if cn else None,
+            min_df=int(config["min_df"]),
+            char_weight=float(config["char_weight"]),
             # files written before the additive weighting existed
             weighting=str(config.get("weighting", "sublinear_l2")),
         )

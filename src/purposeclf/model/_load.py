@@ -23,7 +23,14 @@ from ._predictor import LinearMultilabel
 if TYPE_CHECKING:
     from ._estimator import PurposeClassifier
 
-__all__ = ["ModelBundle", "load_model", "load", "resolve_model_path", "as_bundle", "as_predictor"]
+__all__ = [
+    "ModelBundle",
+    "load_model",
+    "load",
+    "resolve_model_path",
+    "as_bundle",
+    "as_predictor",
+]
 
 logger = logging.getLogger("purposeclf.model")
 
@@ -271,7 +278,9 @@ def as_bundle(model: Any) -> ModelBundle:
     if isinstance(model, str | os.PathLike):
         return load_model(model)
     if isinstance(model, LinearMultilabel):
-        return ModelBundle(model, {"name": "model", "scheme": model.codebook.scheme}, "")
+        return ModelBundle(
+            model, {"name": "model", "scheme": model.codebook.scheme}, ""
+        )
     from ._estimator import PurposeClassifier  # imports scikit-learn
     from ._save import model_card_and_arrays
 

@@ -105,7 +105,9 @@ class LinearMultilabel:
             proba[empty] = 0.0
         return proba
 
-    def _additive_scores(self, texts: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+    def _additive_scores(
+        self, texts: Sequence[object]
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Linear scores without building the feature matrix.
 
         With the additive weighting, an answer's score in each block is the
@@ -194,12 +196,16 @@ class _ChunkScores:
         k = self.k
         rows = np.zeros((m, 2 * k + 3))
         if len(U):
-            pu = sp.csr_matrix((np.ones(len(U)), (uc, np.arange(len(U)))), shape=(m, len(U)))
+            pu = sp.csr_matrix(
+                (np.ones(len(U)), (uc, np.arange(len(U)))), shape=(m, len(U))
+            )
             rows[:, :k] = pu @ self.word_w[U]
             rows[:, 2 * k] = np.bincount(uc, weights=self.word_sq[U], minlength=m)
             rows[:, 2 * k + 2] += np.bincount(uc, minlength=m)
         if len(G):
-            pg = sp.csr_matrix((np.ones(len(G)), (gc, np.arange(len(G)))), shape=(m, len(G)))
+            pg = sp.csr_matrix(
+                (np.ones(len(G)), (gc, np.arange(len(G)))), shape=(m, len(G))
+            )
             rows[:, k : 2 * k] = pg @ self.char_w[G]
             rows[:, 2 * k + 1] = np.bincount(gc, weights=self.char_sq[G], minlength=m)
             rows[:, 2 * k + 2] += np.bincount(gc, minlength=m)

@@ -104,7 +104,7 @@ def model_card_and_arrays(
     memory.
     """
     feat: TextFeaturizer = model.vectorizer_
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "coef": np.ascontiguousarray(model.coef_, dtype=np.float32),
         "intercept": np.asarray(model.intercept_, dtype=np.float64),
         "thresholds": np.asarray(model.thresholds_, dtype=np.float64),

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..codebook import Codebook, builtin_schemes, load_codebook
 from ..exceptions import ColumnNotFoundError, DataError
@@ -251,7 +252,7 @@ def collect_report(
         ri = header.index("needs_review") if "needs_review" in header else None
         generated = {li, ci, ri, *p_cols.values()}
         inputs = [j for j in range(len(header)) if j not in generated]
-        rows: Iterable[list[object]] = table.rows
+        rows: Iterable[list[Any]] = table.rows
         if text_column is not None:
             if text_column not in header:
                 raise ColumnNotFoundError(

@@ -256,7 +256,7 @@ def write_report(
     (2, 1, False)
     """
     src = Path(scored)
-    out: str | Path = src.with_suffix(".html") if output is None else output
+    out: str | os.PathLike[str] = src.with_suffix(".html") if output is None else output
     if out != "-" and Path(out).resolve() == src.resolve():
         raise DataError(f"The report would overwrite {src.name}; give another -o file.")
     data = collect_report(

@@ -14,7 +14,13 @@ if TYPE_CHECKING:
     from ..codebook import Codebook
     from ..scoring import ScoreSummary
 
-__all__ = ["summary_markdown", "summary_csv", "info_text", "model_card", "codebook_text"]
+__all__ = [
+    "summary_markdown",
+    "summary_csv",
+    "info_text",
+    "model_card",
+    "codebook_text",
+]
 
 
 def summary_markdown(summary: ScoreSummary) -> str:
@@ -41,7 +47,8 @@ def summary_markdown(summary: ScoreSummary) -> str:
         lines.append(f"| {name} | {count:,} | {share:.1%} |")
     if summary.n_review:
         lines.append(
-            f"| needs review | {summary.n_review:,} | {summary.n_review / max(summary.n_rows, 1):.1%} |"
+            f"| needs review | {summary.n_review:,} | "
+            f"{summary.n_review / max(summary.n_rows, 1):.1%} |"
         )
     return "\n".join(lines)
 
@@ -147,7 +154,8 @@ def model_card(spec: str, *, as_json: bool = False) -> str:
         f"model      {card['name']}  ({bundle.path})",
         f"scheme     {card['scheme']}  ({len(card['labels'])} labels)",
         f"created    {card['created']}",
-        f"trained on {tr.get('n_samples')} answers; data sha256 {str(tr.get('data_sha256'))[:16]}...",
+        f"trained on {tr.get('n_samples')} answers; data sha256 "
+        f"{str(tr.get('data_sha256'))[:16]}...",
         f"parent     {tr.get('parent') or '-'}",
         "versions   "
         + ", ".join(f"{k} {v}" for k, v in (card["versions"] or {}).items()),

@@ -8,8 +8,9 @@ Four steps of keeping a model in shape as new survey waves arrive:
 * :func:`select_for_review` picks the unlabelled answers whose labels would teach
   the model most (those nearest the decision thresholds, summed over labels);
   :func:`write_review_file` / :func:`make_review_file` write them to a CSV that a
-  person corrects in a spreadsheet, and :func:`purposeclf.labelled.read_review_file` reads
-  the corrected file straight back into training.
+  person corrects in a spreadsheet, and
+  :func:`purposeclf.labelled.read_review_file` reads the corrected file straight
+  back into training.
 * :func:`audit` ranks labelled answers by how likely their labels are wrong,
   from out-of-fold predictions (confident learning).
 * :func:`simulate_active_learning` measures, on labelled data, what picking

@@ -126,7 +126,9 @@ def audit(
         },
     )
     strs = [as_text(t) for t in texts]
-    Y, cb = indicator_matrix(labels, len(strs), load_codebook(codebook) if codebook is not None else None)
+    Y, cb = indicator_matrix(
+        labels, len(strs), load_codebook(codebook) if codebook is not None else None
+    )
     n, k = Y.shape
     row_of = [int(r) for r in rows] if rows is not None else list(range(1, n + 1))
     if len(row_of) != n:

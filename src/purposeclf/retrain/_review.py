@@ -242,7 +242,9 @@ def write_review_file(
         cells += [guess, f"{c:.3f}", *("1" if d else "0" for d in dec), guess]
         lines.append(cells)
     bom = "utf-8-sig" if output_format(path) == "csv" else "utf-8"  # Excel's hint
-    with open_sink(path, out_header, numeric=["confidence", *ids], encoding=bom) as sink:
+    with open_sink(
+        path, out_header, numeric=["confidence", *ids], encoding=bom
+    ) as sink:
         sink.write(lines)
     logger.info("wrote %d answers for review to %s", len(picked), path)
     return path

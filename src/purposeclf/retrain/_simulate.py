@@ -92,7 +92,9 @@ def simulate_active_learning(
         },
     )
     strs = [as_text(t) for t in texts]
-    Y, cb = indicator_matrix(labels, len(strs), load_codebook(codebook) if codebook is not None else None)
+    Y, cb = indicator_matrix(
+        labels, len(strs), load_codebook(codebook) if codebook is not None else None
+    )
     n = len(strs)
     rng = np.random.RandomState(random_state)
     order = rng.permutation(n)
@@ -150,7 +152,9 @@ def simulate_active_learning(
                     random_state=random_state + r,
                 )
             else:
-                picks = pick_rng.choice(len(remaining), size=budget, replace=False)
+                picks = pick_rng.choice(
+                    len(remaining), size=budget, replace=False
+                ).tolist()
             chosen += [remaining[int(p)] for p in picks]
             clf, scores = train_and_score(chosen)
             scores["round"] = r + 1

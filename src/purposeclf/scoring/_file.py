@@ -135,5 +135,6 @@ def check_not_input(
         and not force
     ):
         raise DataError(
-            f"The output {str(out_path)!r} is the input file; pass --force to overwrite it."
+            f"The output {str(out_path)!r} is the input file; pass --force to "
+            "overwrite it."
         )

@@ -53,7 +53,9 @@ def score_frame(
     import pandas as pd
 
     if text_column not in df.columns:
-        raise ColumnNotFoundError(text_column, [str(c) for c in df.columns], source="the DataFrame")
+        raise ColumnNotFoundError(
+            text_column, [str(c) for c in df.columns], source="the DataFrame"
+        )
     scorer = get_scorer(model, review_below=review_below)
     texts = [as_text(t) for t in df[text_column].tolist()]
     parts = []
@@ -65,4 +67,6 @@ def score_frame(
     for c in scorer.columns:
         if c.startswith(f"{scorer.scheme}_p_"):
             new[c] = new[c].astype(float)
-    return pd.concat([df.drop(columns=[c for c in scorer.columns if c in df.columns]), new], axis=1)
+    return pd.concat(
+        [df.drop(columns=[c for c in scorer.columns if c in df.columns]), new], axis=1
+    )

@@ -123,7 +123,9 @@ class Scorer:
         keys = [t if type(t) is str else as_text(t) for t in texts]
         uniq: dict[str, int] = {}
         inverse = np.fromiter(
-            (uniq.setdefault(k, len(uniq)) for k in keys), dtype=np.int64, count=len(keys)
+            (uniq.setdefault(k, len(uniq)) for k in keys),
+            dtype=np.int64,
+            count=len(keys),
         )
         memo = self._memo
         proba_u = np.empty((len(uniq), len(self.codebook)), dtype=np.float64)
@@ -139,7 +141,7 @@ class Scorer:
             proba_u[[uniq[t] for t in todo]] = fresh
             if len(memo) > 100_000:
                 memo.clear()
-            for t, row in zip(todo, fresh):
+            for t, row in zip(todo, fresh, strict=True):
                 if len(t) <= 64:
                     memo[t] = row
         proba = proba_u[inverse]
@@ -164,16 +166,21 @@ class Scorer:
     def format_rows(self, proba: np.ndarray, decided: np.ndarray) -> list[list[str]]:
         """The new output cells for each row, in :attr:`columns` order."""
         labels, camps = self._label_strings(decided)
-        p_str = _PROB_STRINGS[np.rint(np.clip(proba, 0, 1) * 10000).astype(np.int64)].tolist()
+        p_str = _PROB_STRINGS[
+            np.rint(np.clip(proba, 0, 1) * 10000).astype(np.int64)
+        ].tolist()
         lead: list[list[str]]
         if self.codebook.camp_ids:
-            lead = [[a, b] for a, b in zip(labels, camps)]
+            lead = [[a, b] for a, b in zip(labels, camps, strict=True)]
         else:
             lead = [[a] for a in labels]
         if self.review_below is not None:
             review = (self.confidence(proba) < self.review_below).tolist()
-            return [a + p + ["yes" if r else "no"] for a, p, r in zip(lead, p_str, review)]
-        return [a + p for a, p in zip(lead, p_str)]
+            return [
+                a + p + ["yes" if r else "no"]
+                for a, p, r in zip(lead, p_str, review, strict=True)
+            ]
+        return [a + p for a, p in zip(lead, p_str, strict=True)]
 
 
 def get_scorer(
@@ -203,7 +210,9 @@ def get_scorer(
 
 
 def score_texts(
-    texts: Sequence[object], *, model: str | os.PathLike[str] | ModelBundle | Any = "keep"
+    texts: Sequence[object],
+    *,
+    model: str | os.PathLike[str] | ModelBundle | Any = "keep",
 ) -> list[dict[str, Any]]:
     """Score answers and return one dict per answer with the output columns.
 
@@ -218,4 +227,6 @@ def score_texts(
     scorer = get_scorer(model)
     proba, decided = scorer.score_texts(texts)
     cols = scorer.columns
-    return [dict(zip(cols, row, strict=False)) for row in scorer.format_rows(proba, decided)]
+    return [
+        dict(zip(cols, row, strict=True)) for row in scorer.format_rows(proba, decided)
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,11 @@ __all__ = ["ScoredChunks", "write_scored", "chunked"]
 
 logger = logging.getLogger("purposeclf.scoring")
 
-ScoredChunks = Iterator[tuple[list[list[Any]], list[str], tuple[np.ndarray, np.ndarray]]]
+#: What an engine yields per chunk, in input order: the rows, their answers,
+#: and the (probabilities, decisions) of the answers.
+ScoredChunks = Generator[
+    tuple[list[list[Any]], list[str], tuple[np.ndarray, np.ndarray]], None, None
+]
 
 
 def write_scored(
@@ -47,7 +51,9 @@ def write_scored(
     new_cols = scorer.columns
     replace = [c for c in new_cols if c in header]
     if replace:
-        logger.warning("replacing existing columns %s with new scores", ", ".join(replace))
+        logger.warning(
+            "replacing existing columns %s with new scores", ", ".join(replace)
+        )
     keep_idx = [i for i, c in enumerate(header) if c not in set(new_cols)]
     out_header = [header[i] for i in keep_idx] + new_cols
     numeric = [c for c in new_cols if c.startswith(f"{scorer.scheme}_p_")]
@@ -64,9 +70,12 @@ def write_scored(
         for chunk, texts, (proba, decided) in chunks:
             new_cells = scorer.format_rows(proba, decided)
             if replace:
-                sink.write([r[i] for i in keep_idx] + c for r, c in zip(chunk, new_cells))
+                sink.write(
+                    [r[i] for i in keep_idx] + c
+                    for r, c in zip(chunk, new_cells, strict=True)
+                )
             else:
-                sink.write(r + c for r, c in zip(chunk, new_cells))
+                sink.write(r + c for r, c in zip(chunk, new_cells, strict=True))
             summary.add(scorer, texts, decided, new_cells)
             if progress is not None:
                 progress(summary.n_rows)

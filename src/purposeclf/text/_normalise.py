@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["normalise", "map_token", "as_text", "text_key", "printable"]
@@ -35,7 +36,9 @@ def _compile_multi() -> list[tuple[str, re.Pattern[str], list[str]]]:
         groups.setdefault(trigger, []).append((pattern, repl))
     out = []
     for trigger, rules in groups.items():
-        rx = re.compile("|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(rules)), re.I)
+        rx = re.compile(
+            "|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(rules)), re.I
+        )
         out.append((trigger, rx, [r for _, r in rules]))
     return out
 
@@ -138,6 +141,15 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
+def _replacer(repls: list[str]) -> Callable[[re.Match[str]], str]:
+    """The replacement of the rule whose named group ``g<i>`` matched."""
+
+    def repl(m: re.Match[str]) -> str:
+        return repls[int((m.lastgroup or "g0")[1:])]
+
+    return repl
+
+
 def normalise(text: str) -> str:
     """Text-level normalisation of one answer.
 
@@ -170,7 +182,7 @@ def normalise(text: str) -> str:
             if ("&" in low or " e" in low or "+" in low) and _A_AND_E.search(text):
                 text = _A_AND_E.sub("a&e", text)
         elif trigger in low:
-            text = rx.sub(lambda m, r=repls: r[int(m.lastgroup[1:])], text)  # type: ignore[index]
+            text = rx.sub(_replacer(repls), text)
     return text
 
 

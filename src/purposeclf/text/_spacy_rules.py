@@ -2,21 +2,23 @@
 
 Importing spaCy costs well over a second, which would dominate scoring a small
 file. The tokenizer's behaviour is data: prefix, suffix and infix regular
-expressions, a URL pattern and a table of special cases. ``purposeclf/data/spacy_en_tokenizer.json``
-holds that data, exported from ``spacy.blank("en")`` by :func:`export_rules`,
-and :class:`RuleTokenizer` applies it with the algorithm spaCy documents (and
-implements in ``Tokenizer.explain``), including the second pass that re-joins
+expressions, a URL pattern and a table of special cases.
+``purposeclf/data/spacy_en_tokenizer.json`` holds that data, exported from
+``spacy.blank("en")`` by :func:`export_rules`, and :class:`RuleTokenizer`
+applies it with the algorithm spaCy documents (and implements in
+``Tokenizer.explain``), including the second pass that re-joins
 special cases split by affix rules. The test suite checks that it produces
 exactly spaCy's tokens, and that the shipped rules equal the installed spaCy's.
 
-Regenerate the rules after a spaCy upgrade with ``python -m purposeclf.text._spacy_rules``.
+Regenerate the rules after a spaCy upgrade with
+``python -m purposeclf.text._spacy_rules``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..resources import package_file
@@ -27,13 +29,13 @@ _RULES_FILE = "spacy_en_tokenizer.json"
 
 
 def export_rules(nlp: Any | None = None) -> dict[str, Any]:
-    """The tokenizer rules of a spaCy pipeline (default ``spacy.blank("en")``) as data."""
+    """The tokenizer rules of a pipeline (default ``spacy.blank("en")``) as data."""
     import spacy
     from spacy.attrs import ORTH
 
     if nlp is None:
         nlp = spacy.blank("en")
-    tok = nlp.tokenizer
+    tok: Any = nlp.tokenizer
 
     def pattern(fn: Any) -> str | None:
         return None if fn is None else fn.__self__.pattern
@@ -69,6 +71,10 @@ def _never(_: str) -> None:
     return None
 
 
+def _no_matches(_: str) -> Iterator[Any]:
+    return iter(())
+
+
 class RuleTokenizer:
     """Tokenise one whitespace-free chunk the way spaCy's tokenizer does.
 
@@ -89,7 +95,7 @@ class RuleTokenizer:
         self.suffix_search = compile_("suffix", "search")
         infix = r.get("infix")
         self.infix_finditer: Callable[[str], Any] = (
-            re.compile(infix).finditer if infix else (lambda s: iter(()))
+            re.compile(infix).finditer if infix else _no_matches
         )
         self.token_match = compile_("token_match", "match")
         self.url_match = compile_("url_match", "match")
@@ -217,8 +223,13 @@ class RuleTokenizer:
 def main() -> None:
     path = package_file("data", _RULES_FILE)
     rules = export_rules()
-    path.write_text(json.dumps(rules, ensure_ascii=False, sort_keys=True, indent=0) + "\n")
-    print(f"wrote {path} (spaCy {rules['spacy_version']}, {len(rules['rules'])} special cases)")
+    path.write_text(
+        json.dumps(rules, ensure_ascii=False, sort_keys=True, indent=0) + "\n"
+    )
+    print(
+        f"wrote {path} (spaCy {rules['spacy_version']}, {len(rules['rules'])} special "
+        "cases)"
+    )
 
 
 if __name__ == "__main__":
