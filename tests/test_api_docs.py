@@ -16,7 +16,7 @@ API_MD = Path(__file__).resolve().parents[1] / "docs" / "api.md"
 def test_committed_reference_matches_the_code():
     if not API_MD.exists():
         pytest.skip("docs/ is not part of this installation")
-    assert API_MD.read_text(encoding="utf-8") == render(), (
+    assert API_MD.read_text(encoding="utf-8-sig") == render(), (
         "docs/api.md is out of date: python -m purposeclf._apidoc docs/api.md"
     )
 

@@ -53,7 +53,7 @@ def test_score_purpose_has_camps_column(tmp_path):
     out = tmp_path / "out.csv"
     res = run("score", str(src), "-o", str(out), "--scheme", "purpose")
     assert res.exit_code == 0, res.output
-    rows = read_out(out.read_text(encoding="utf-8"))
+    rows = read_out(out.read_text(encoding="utf-8-sig"))
     assert [r["id"] for r in rows] == ["1", "2", "3"]
     assert "purpose_camps" in rows[0]
     assert "extended_hours" in rows[0]["purpose_labels"]
@@ -65,12 +65,25 @@ def test_score_purpose_has_camps_column(tmp_path):
 def test_missing_text_column_lists_columns_and_exits_1(tmp_path):
     src = write_csv(tmp_path / "in.csv", ["id", "Answer"], [["1", "video consults"]])
     out = tmp_path / "out.csv"
-    res = run("score", str(src), "-o", str(out))
+    res = run("score", str(src), "-o", str(out), "--text-column", "Answr")
     assert res.exit_code == 1
-    assert "Column 'text' not found" in res.stderr
+    assert "Column 'Answr' not found" in res.stderr
     assert "'id', 'Answer'" in res.stderr and "Did you mean 'Answer'" in res.stderr
     assert "Traceback" not in res.stderr
     assert not out.exists()
+
+
+def test_the_answer_column_is_found_and_named_on_stderr(tmp_path):
+    src = write_csv(tmp_path / "in.csv", ["id", "Answer"], [["1", "video consults"]])
+    out = tmp_path / "out.csv"
+    res = run("score", str(src), "-o", str(out))
+    assert res.exit_code == 0, res.stderr
+    assert "answers: column 'Answer' (the one column of free text)" in res.stderr
+    assert f"wrote 1 rows to {out}" in res.stderr
+    assert (
+        read_out(out.read_text(encoding="utf-8-sig"))[0]["keep_labels"]
+        == "digital_tools"
+    )
 
 
 def test_usage_errors_exit_2(tmp_path):
@@ -167,7 +180,7 @@ def test_summary_and_review_columns(tmp_path):
     assert "| extended_hours | 1 | 33.3% |" in res.stdout
     assert "| camp: economies_of_scale | 2 | 66.7% |" in res.stdout
     assert "| no label | 1 | 33.3% |" in res.stdout
-    rows = read_out(out.read_text(encoding="utf-8"))
+    rows = read_out(out.read_text(encoding="utf-8-sig"))
     assert {r["needs_review"] for r in rows} <= {"yes", "no"}
 
 
@@ -370,7 +383,7 @@ def test_review_relabel_train_compare_audit_loop(
         "audit", str(labelled_csv), "--scheme", "keep", "-o", str(tmp_path / "a.csv")
     )
     assert aud.exit_code == 0, aud.output
-    header = (tmp_path / "a.csv").read_text().splitlines()[0]
+    header = (tmp_path / "a.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "row,score,given,suggested,text"
 
 

@@ -28,7 +28,7 @@ def test_compare_quick(tmp_path):
         text=True,
         timeout=600,
     )
-    data = json.loads((tmp_path / "compare_quick.json").read_text(encoding="utf-8"))
+    data = json.loads((tmp_path / "compare_quick.json").read_text(encoding="utf-8-sig"))
     res = data["results"]
     # pxtextmining is optional: when its file is absent the script skips it.
     assert {"keep", "purpose"} <= set(res) <= {"keep", "purpose", "pxtextmining"}
@@ -40,7 +40,7 @@ def test_compare_quick(tmp_path):
             assert 0.0 <= m["no_label_f1"] <= 1.0
         assert r["folds"] == 3
     assert res["keep"]["n"] == 150
-    md = (tmp_path / "compare_quick.md").read_text(encoding="utf-8")
+    md = (tmp_path / "compare_quick.md").read_text(encoding="utf-8-sig")
     assert "| tfidf_linearsvc |" in md and "python benchmarks/compare.py --quick" in md
     assert md.strip() in proc.stdout
 
@@ -63,6 +63,6 @@ def test_compare_skips_missing_pxtextmining(tmp_path):
         text=True,
         timeout=600,
     )
-    data = json.loads((tmp_path / "compare_quick.json").read_text(encoding="utf-8"))
+    data = json.loads((tmp_path / "compare_quick.json").read_text(encoding="utf-8-sig"))
     assert set(data["results"]) == {"keep", "purpose"}
     assert "pxtextmining skipped" in proc.stderr

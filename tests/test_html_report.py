@@ -232,7 +232,7 @@ def test_mask_pii_masks_any_mobile_number(before, layout, a, b, c, after):
 def test_report_counts_match_the_scored_file(scored, tmp_path):
     out = tmp_path / "keep.html"
     data = write_report(scored["keep"], out)
-    text = out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8-sig")
     page = Page(text)
     rows = read_rows(scored["keep"])
     counts = Counter(lab for r in rows for lab in r["keep_labels"].split(";") if lab)
@@ -291,7 +291,7 @@ def test_answers_cannot_inject_markup(tmp_path):
     )
     out = tmp_path / "r.html"
     write_report(src, out, codebook=cb, title="<script>t</script>")
-    text = out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8-sig")
     assert_self_contained(text)
     page = Page(text)
     assert page.examples["x"] == [evil, "fine"]  # shown as text, not markup
@@ -349,7 +349,7 @@ def test_ties_go_to_the_earlier_row(tmp_path):
 def test_purpose_report_has_a_camps_chart(scored, tmp_path):
     out = tmp_path / "purpose.html"
     write_report(scored["purpose"], out, examples_per_label=1)
-    text = out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8-sig")
     page = Page(text)
     assert page.svgs_in == Counter({"labels": 1, "camps": 1})
     rows = read_rows(scored["purpose"])
@@ -423,7 +423,7 @@ def test_cli_report(scored, tmp_path):
     res = run("report", str(scored["keep"]), "-o", str(out), "--title", "Ward <b>7</b>")
     assert res.exit_code == 0, res.output
     assert f"wrote {out}: {len(ANSWERS)} answers, 10 labels" in res.stderr
-    text = out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8-sig")
     assert "<title>Ward &lt;b&gt;7&lt;/b&gt;</title>" in text
     res = run("report", str(scored["purpose"]), "-o", "-", "--examples", "0")
     assert res.exit_code == 0 and res.stdout.startswith("<!DOCTYPE html>")
@@ -442,9 +442,9 @@ def test_cli_report_with_a_codebook_for_names(tmp_path):
     out = tmp_path / "r.html"
     res = run("report", str(src), "-o", str(out), "--codebook", str(cb))
     assert res.exit_code == 0, res.output
-    assert dict(Page(out.read_text(encoding="utf-8")).rows["labels"])["park"][0] == (
-        "Car parking"
-    )
+    assert dict(Page(out.read_text(encoding="utf-8-sig")).rows["labels"])["park"][
+        0
+    ] == ("Car parking")
 
 
 def test_cli_report_errors_exit_1(tmp_path):

@@ -14,7 +14,7 @@ from purposeclf.io import detect_encoding, open_table
 def _score(tmp_path, src, **kw):
     out = tmp_path / "out.csv"
     score_file(src, out, **kw)
-    with out.open(newline="", encoding="utf-8") as fh:
+    with out.open(newline="", encoding="utf-8-sig") as fh:
         return list(csv.reader(fh))
 
 
@@ -138,7 +138,9 @@ def test_jsonl_in_and_out(tmp_path):
     )
     out = tmp_path / "out.jsonl"
     score_file(src, out)
-    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    recs = [
+        json.loads(line) for line in out.read_text(encoding="utf-8-sig").splitlines()
+    ]
     assert [r["id"] for r in recs] == [7, 8]
     assert recs[0]["meta"] == {"a": 1}
     assert recs[0]["keep_labels"] == "great_teams"
@@ -158,7 +160,7 @@ def test_formula_like_text_is_never_a_formula(tmp_path):
     assert ws["A3"].data_type == "s"
     safe = tmp_path / "safe.csv"
     score_file(src, safe, excel_safe=True)
-    rows = list(csv.reader(io.StringIO(safe.read_text(encoding="utf-8"))))
+    rows = list(csv.reader(io.StringIO(safe.read_text(encoding="utf-8-sig"))))
     assert rows[1][0] == '\'=HYPERLINK("http://x")' and rows[2][0] == "'@SUM(A1)"
     plain = _score(tmp_path, src)
     assert plain[1][0] == '=HYPERLINK("http://x")'  # unchanged without --excel-safe
@@ -169,7 +171,9 @@ def test_tsv_output_and_utf16_input(tmp_path):
     src.write_bytes("text\tn\nvideo clinics\t1\n".encode("utf-16"))
     out = tmp_path / "out.tsv"
     score_file(src, out)
-    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
+    rows = [
+        line.split("\t") for line in out.read_text(encoding="utf-8-sig").splitlines()
+    ]
     assert rows[0][:3] == ["text", "n", "keep_labels"] and rows[1][2] == "digital_tools"
 
 

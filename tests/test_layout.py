@@ -32,7 +32,7 @@ def _imports(mods: dict[str, Path]) -> list[tuple[str, str, str]]:
     found = []
     for name, path in mods.items():
         is_pkg = path.name == "__init__.py"
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8-sig"))):
             if isinstance(node, ast.ImportFrom):
                 if node.level:
                     base = name.split(".") if is_pkg else name.split(".")[:-1]
@@ -57,7 +57,7 @@ def test_no_module_is_over_the_size_limit():
     big = {
         name: n
         for name, path in _modules().items()
-        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+        if (n := len(path.read_text(encoding="utf-8-sig").splitlines())) > MAX_LINES
     }
     assert not big, f"modules over {MAX_LINES} lines: {big}"
 

@@ -135,7 +135,7 @@ def test_shipped_xsd_describes_the_codebook_namespace():
         "color",
     }
     assert root.find(f"{xs}element").get("name") == "CodeBook"
-    assert "qdasoftware.org" in XSD.read_text(encoding="utf-8")  # source recorded
+    assert "qdasoftware.org" in XSD.read_text(encoding="utf-8-sig")  # source recorded
 
 
 # ------------------------------------------------------------------ round trip
@@ -471,7 +471,7 @@ def test_export_codebook_csv_quotes_cells(tmp_path):
         }
     )
     out = export_codebook(cb, tmp_path / "c.csv")
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows == [
         {
             "id": "a",

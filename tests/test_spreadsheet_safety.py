@@ -101,7 +101,7 @@ def src(tmp_path):
 
 
 def _rows(path, delimiter: str = ",") -> list[list[str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
         return list(csv.reader(fh, delimiter=delimiter))
 
 

@@ -29,9 +29,11 @@ from ._options import (
 @model_options
 @click.option(
     "--text-column",
-    default="text",
-    show_default=True,
-    help="Column holding the answers.",
+    default=None,
+    metavar="COLUMN",
+    help="Column holding the answers: its name (case, spaces and a trailing ? "
+    "may differ) or its letter (F). Default: a column named text, else the one "
+    "headed with the scheme's question, else the one free-text column.",
 )
 @click.option(
     "--encoding",
@@ -48,6 +50,12 @@ from ._options import (
     help="In CSV/TSV output, prefix ' to cells and column names "
     "starting with = + - @, tab or CR (plain numbers such as -3 "
     "excepted) so spreadsheets show them as text.",
+)
+@click.option(
+    "--no-bom",
+    is_flag=True,
+    help="Leave out the UTF-8 byte-order mark that CSV/TSV files start with "
+    "(Excel needs it to show £, é and curly quotes; stdout never has one).",
 )
 @click.option(
     "--review-below",
@@ -112,11 +120,12 @@ def score(
     output: str | None,
     scheme: str | None,
     model: Path | None,
-    text_column: str,
+    text_column: str | None,
     encoding: str | None,
     delimiter: str | None,
     sheet: str | None,
     excel_safe: bool,
+    no_bom: bool,
     review_below: float | None,
     jobs: int,
     engine: str,
@@ -153,6 +162,7 @@ def score(
         encoding=encoding,
         delimiter=delimiter,
         excel_safe=excel_safe,
+        bom=not no_bom,
         review_below=review_below,
         force=force,
         progress=progress,
@@ -175,6 +185,8 @@ def score(
         result = score_file(input, output, sheet=sheet, jobs=jobs, **common)
     if show:
         click.echo("", err=True)
+    if not ctx.obj["quiet"]:
+        _say_what_was_done(result, output)
     if summary or summary_out:
         from ..reports import summary_csv, summary_markdown
 
@@ -187,3 +199,21 @@ def score(
                 else summary_csv(result)
             )
             summary_out.write_text(text + "\n", encoding="utf-8")
+
+
+_HOW = {
+    "matched": "matched --text-column",
+    "letter": "column letter",
+    "question": "headed with the question",
+    "content": "the one column of free text",
+    "only": "the only column",
+}
+
+
+def _say_what_was_done(result: Any, output: str | None) -> None:
+    """The closing lines on stderr: which column was coded, what was written."""
+    how = _HOW.get(result.text_column_how)
+    if how:
+        click.echo(f"answers: column {result.text_column!r} ({how})", err=True)
+    if output not in (None, "-"):
+        click.echo(f"wrote {result.n_rows:,} rows to {output}", err=True)

@@ -259,10 +259,11 @@ def score_csv(
     output: str | os.PathLike[str] | None = None,
     *,
     model: str | os.PathLike[str] | ModelBundle = "keep",
-    text_column: str = "text",
+    text_column: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     excel_safe: bool = False,
+    bom: bool = True,
     review_below: float | None = None,
     force: bool = False,
     chunk_size: int = 5_000,
@@ -294,11 +295,15 @@ def score_csv(
         ``"-"`` writes CSV to standard output.
     model : str or Path or ModelBundle, default="keep"
         Bundled scheme or model file (at the same absolute path on every worker).
-    text_column : str, default="text"
-        Column holding the answers.
+    text_column : str or None, default=None
+        Column holding the answers, found as :func:`purposeclf.score_file`
+        finds it (a name, leniently matched, or a column letter; by default
+        ``text``, the scheme's question, or the one free-text column).
     encoding, delimiter : str, default=None
         Detected when not given.
     excel_safe : bool, default=False
+        See :func:`purposeclf.score_file`.
+    bom : bool, default=True
         See :func:`purposeclf.score_file`.
     review_below : float, default=None
         Add a ``needs_review`` column marking rows whose confidence is below it.
@@ -388,6 +393,7 @@ def score_csv(
             text_column=text_column,
             source=str(in_path),
             excel_safe=excel_safe,
+            bom=bom,
             progress=progress,
         )
     summary.seconds = time.perf_counter() - t0

@@ -30,6 +30,7 @@ Limits and the few places where a cell cannot be written back exactly:
 from __future__ import annotations
 
 from ._cells import FORMULA_START, cell_str, defuse
+from ._columns import SAMPLE_ROWS, ColumnChoice, column_letter, resolve_column
 from ._csv import detect_encoding
 from ._files import AtomicWriter, atomic_replace, fixed_zipinfo, source_date
 from ._limits import MAX_CELL_CHARS
@@ -53,4 +54,8 @@ __all__ = [
     "TableSink",
     "open_sink",
     "output_format",
+    "SAMPLE_ROWS",
+    "ColumnChoice",
+    "column_letter",
+    "resolve_column",
 ]

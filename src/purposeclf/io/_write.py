@@ -40,8 +40,10 @@ class TableSink:
     """Writes a header and rows in one format; typed cells where the format has types.
 
     ``numeric`` names the columns written as numbers in XLSX and JSON Lines
-    (probabilities); in CSV everything is text. ``encoding`` is that of the
-    text formats (``"utf-8-sig"`` adds the byte-order mark Excel looks for).
+    (probabilities); in CSV everything is text. CSV and TSV written to a file
+    start with the UTF-8 byte-order mark Excel needs to read UTF-8 (``bom=False``
+    leaves it out; standard output never has one). ``encoding`` overrides that
+    choice for the text formats.
     """
 
     def __init__(
@@ -53,12 +55,17 @@ class TableSink:
         numeric: Sequence[str] = (),
         excel_safe: bool = False,
         text_only: bool = False,
-        encoding: str = "utf-8",
+        bom: bool = True,
+        encoding: str | None = None,
     ) -> None:
         self.path = path
-        self.encoding = encoding
         self.text_only = text_only  # every cell is already a str (CSV input)
         self.fmt = fmt or output_format(path)
+        to_file = path not in (None, "-")
+        if encoding is None:
+            wants_bom = bom and to_file and self.fmt in ("csv", "tsv")
+            encoding = "utf-8-sig" if wants_bom else "utf-8"
+        self.encoding = encoding
         self.header = list(header)
         self.excel_safe = excel_safe
         num = set(numeric)

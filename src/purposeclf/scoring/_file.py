@@ -25,11 +25,12 @@ def score_file(
     output: str | os.PathLike[str] | None = None,
     *,
     model: str | os.PathLike[str] | Any = "keep",
-    text_column: str = "text",
+    text_column: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
     excel_safe: bool = False,
+    bom: bool = True,
     chunk_size: int = 5_000,
     jobs: int = 1,
     review_below: float | None = None,
@@ -58,8 +59,13 @@ def score_file(
     model : str, Path or a loaded model, default="keep"
         Bundled model (``"keep"``, ``"purpose"``, ``"keep.v1"``), model file,
         or a model loaded or fitted in Python (see :func:`get_scorer`).
-    text_column : str, default="text"
-        Column holding the answers.
+    text_column : str or None, default=None
+        Column holding the answers: its name (case, spacing and a trailing
+        ``?`` or ``:`` may differ when that matches one column only) or its
+        spreadsheet letter (``"F"``). ``None``: a column named ``text``; else
+        the column headed with the scheme's question; else the one column whose
+        values look like free text (never IDs, dates, numbers or pick-lists).
+        :attr:`ScoreSummary.text_column` says which was used.
     encoding, delimiter : str, default=None
         Detected when not given.
     sheet : str, default=None
@@ -69,6 +75,10 @@ def score_file(
         ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (plain numbers such
         as ``-3`` excepted) so spreadsheets do not run them as formulas. XLSX
         output is always safe: such cells are written as text.
+    bom : bool, default=True
+        Start CSV/TSV written to a file with the UTF-8 byte-order mark, so Excel
+        shows ``£``, ``é`` and curly quotes as they are (standard output never
+        has one).
     chunk_size : int, default=5_000
         Rows scored at a time; memory stays flat whatever the file size.
     jobs : int, default=1
@@ -110,6 +120,7 @@ def score_file(
             text_column=text_column,
             source=str(in_path),
             excel_safe=excel_safe,
+            bom=bom,
             progress=progress,
         )
     summary.seconds = time.perf_counter() - t0

@@ -34,6 +34,10 @@ class ScoreSummary:
     camp_counts: Counter[str] = field(default_factory=Counter)
     n_review: int = 0
     seconds: float = 0.0
+    #: The column the answers were read from, and how it was found ("named",
+    #: "matched", "letter", "question", "content" or "only").
+    text_column: str = ""
+    text_column_how: str = ""
 
     def add(
         self,

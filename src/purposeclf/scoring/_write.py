@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -10,8 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import ColumnNotFoundError
-from ..io import open_sink
+from ..io import SAMPLE_ROWS, column_letter, open_sink, resolve_column
 from ._scorer import Scorer, ScoreSummary
 
 __all__ = ["ScoredChunks", "write_scored", "chunked"]
@@ -31,10 +31,11 @@ def write_scored(
     scorer: Scorer,
     scored_chunks: Callable[[Iterable[list[Any]], int], ScoredChunks],
     *,
-    text_column: str,
+    text_column: str | None,
     source: str,
     excel_safe: bool,
     progress: Callable[[int], None] | None,
+    bom: bool = True,
 ) -> ScoreSummary:
     """Write every row of ``table`` with its scores; what every engine shares.
 
@@ -45,9 +46,22 @@ def write_scored(
     """
     summary = ScoreSummary(scorer.scheme, scorer.codebook.ids, scorer.codebook.camp_ids)
     header = table.header
-    if text_column not in header:
-        raise ColumnNotFoundError(text_column, header, source=source)
-    ti = header.index(text_column)
+    sample = list(itertools.islice(table.rows, SAMPLE_ROWS))
+    rows = itertools.chain(sample, table.rows)
+    choice = resolve_column(
+        header,
+        text_column,
+        sample=sample,
+        questions=[scorer.codebook.question] if scorer.codebook.question else [],
+        source=source,
+    )
+    ti = choice.index
+    summary.text_column = choice.name
+    summary.text_column_how = choice.how
+    if choice.how not in ("named",):
+        logger.info(
+            "answers in column %s %r (%s)", column_letter(ti), choice.name, choice.how
+        )
     new_cols = scorer.columns
     replace = [c for c in new_cols if c in header]
     if replace:
@@ -64,8 +78,9 @@ def write_scored(
             numeric=numeric,
             excel_safe=excel_safe,
             text_only=table.kind == "csv",
+            bom=bom,
         ) as sink,
-        contextlib.closing(scored_chunks(table.rows, ti)) as chunks,
+        contextlib.closing(scored_chunks(rows, ti)) as chunks,
     ):
         for chunk, texts, (proba, decided) in chunks:
             new_cells = scorer.format_rows(proba, decided)
