@@ -167,15 +167,18 @@ def format_report(report: dict[str, Any]) -> str:
     Returns
     -------
     str
-        Per-label precision, recall, F1 and support, then the overall figures.
+        Per-label precision, recall, F1, support and kappa (the model against
+        the labels, to set beside the coders' own agreement), then the overall
+        figures.
     """
     per = report["per_label"]
     width = max([len("label")] + [len(c) for c in per])
-    lines = [f"{'label':<{width}}  precision  recall     f1  support"]
+    lines = [f"{'label':<{width}}  precision  recall     f1  support  kappa"]
     for c, m in per.items():
+        kappa = m.get("kappa")
         lines.append(
             f"{c:<{width}}  {m['precision']:9.3f}  {m['recall']:6.3f}  {m['f1']:5.3f} "
-            f" {m['support']:7d}"
+            f" {m['support']:7d}  " + ("    -" if kappa is None else f"{kappa:5.3f}")
         )
     nl = report["no_label"]
     lines.append(
@@ -188,6 +191,7 @@ def format_report(report: dict[str, Any]) -> str:
     lines.append(f"answers        {report['n_samples']}")
     for key in (
         "macro_f1",
+        "macro_kappa",
         "micro_f1",
         "samples_f1",
         "exact_match",
@@ -195,7 +199,7 @@ def format_report(report: dict[str, Any]) -> str:
         "brier",
         "ece",
     ):
-        if key in report:
+        if report.get(key) is not None:
             lines.append(f"{key:<14} {report[key]:.3f}")
     cov = report.get("coverage")
     if cov:

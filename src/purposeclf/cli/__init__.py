@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._agree import agree
 from ._group import cli
 from ._info import codebook, info, report
 from ._retrain import audit, compare, review
@@ -25,6 +26,7 @@ for _command in (
     compare,
     review,
     audit,
+    agree,
     report,
     codebook,
 ):

@@ -1,4 +1,4 @@
-"""Metrics: the F1 family, coverage at a precision, paired bootstrap, folds.
+"""Metrics: the F1 family, coverage at a precision, paired bootstrap, folds, agreement.
 
 Pure numpy, on 0/1 indicator matrices of shape (n_answers, n_labels).
 
@@ -14,6 +14,14 @@ Examples
 
 from __future__ import annotations
 
+from ._agreement import (
+    NO_LABEL,
+    agreement_report,
+    alpha_reading,
+    cohen_kappa,
+    kappa_reading,
+    krippendorff_alpha,
+)
 from ._bootstrap import paired_bootstrap, verdict
 from ._coverage import coverage_curve
 from ._f1 import (
@@ -35,4 +43,10 @@ __all__ = [
     "paired_bootstrap",
     "verdict",
     "fold_indices",
+    "cohen_kappa",
+    "krippendorff_alpha",
+    "agreement_report",
+    "kappa_reading",
+    "alpha_reading",
+    "NO_LABEL",
 ]

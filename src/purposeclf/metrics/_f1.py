@@ -6,10 +6,13 @@ for a label with no true and no predicted answers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
+from ._agreement import cohen_kappa
 
 __all__ = [
     "f1_from_counts",
@@ -95,6 +98,11 @@ def f1_summary(Y_true: Any, Y_pred: Any) -> dict[str, float]:
     }
 
 
+def _mean_defined(values: list[float | None]) -> float | None:
+    v = [x for x in values if x is not None]
+    return float(np.mean(v)) if v else None
+
+
 def _prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -121,7 +129,9 @@ def multilabel_report(
     Returns
     -------
     dict
-        ``per_label`` (precision, recall, f1, support per label), ``macro_f1``,
+        ``per_label`` (precision, recall, f1, support and Cohen's kappa of the
+        predictions against the labels, per label; kappa ``None`` where it is
+        undefined), ``macro_f1``, ``macro_kappa``,
         ``micro_f1``, ``samples_f1``, ``exact_match``, ``hamming_loss``,
         ``no_label`` (precision, recall, f1 of recognising answers with no label)
         and, with ``proba``, ``brier`` and ``ece``.
@@ -137,7 +147,7 @@ def multilabel_report(
     T = np.asarray(Y_true).astype(bool)
     P = np.asarray(Y_pred).astype(bool)
     n, k = T.shape
-    per: dict[str, dict[str, float]] = {}
+    per: dict[str, dict[str, Any]] = {}
     tps = fps = fns = 0.0
     f1s = []
     for j, c in enumerate(classes):
@@ -145,7 +155,14 @@ def multilabel_report(
         fp = float((~T[:, j] & P[:, j]).sum())
         fn = float((T[:, j] & ~P[:, j]).sum())
         p, r, f = _prf(tp, fp, fn)
-        per[c] = {"precision": p, "recall": r, "f1": f, "support": int(T[:, j].sum())}
+        kappa = cohen_kappa(T[:, j], P[:, j])
+        per[c] = {
+            "precision": p,
+            "recall": r,
+            "f1": f,
+            "support": int(T[:, j].sum()),
+            "kappa": None if math.isnan(kappa) else kappa,
+        }
         tps, fps, fns = tps + tp, fps + fp, fns + fn
         f1s.append(f)
     _, _, micro = _prf(tps, fps, fns)
@@ -162,6 +179,7 @@ def multilabel_report(
         "n_samples": int(n),
         "per_label": per,
         "macro_f1": float(np.mean(f1s)) if f1s else 0.0,
+        "macro_kappa": _mean_defined([m["kappa"] for m in per.values()]),
         "micro_f1": micro,
         "samples_f1": float(samples.mean()) if n else 0.0,
         "exact_match": float((T == P).all(axis=1).mean()) if n else 0.0,
