@@ -42,9 +42,12 @@ WEIGHTINGS = ("sublinear_l2", "additive")
 
 
 def _holdout(scheme: str, limit: int | None):
-    path = ROOT / "benchmarks" / "data" / f"holdout_{scheme}.csv"
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = []
+    for path in sorted((ROOT / "benchmarks" / "data").glob(f"fresh_{scheme}_*.csv")):
+        if "coder" in path.name:
+            continue
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows += list(csv.DictReader(fh))
     if limit:
         rows = rows[:limit]
     return [r["text"] for r in rows], [

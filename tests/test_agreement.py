@@ -124,3 +124,18 @@ def test_mismatched_files_are_refused_naming_the_rows(tmp_path):
     res = run("agree", str(bad), str(bad), "--scheme", "keep")
     assert res.exit_code == 1 and "not_a_label" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_a_second_coder_on_a_sample_needs_partial(tmp_path):
+    one = write(tmp_path / "all.csv", ANSWERS)
+    sample = [list(r) for r in ANSWERS[:5]]
+    sample[1][2] = "great_teams;valued_staff"  # r2: one extra label
+    two = write(tmp_path / "sample.csv", sample)
+    res = run("agree", str(one), str(two), "--scheme", "keep")
+    assert res.exit_code == 1 and "--partial" in res.stderr
+    res = run("agree", str(one), str(two), "--scheme", "keep", "--partial", "--json")
+    assert res.exit_code == 0, res.output
+    recs = {r["label"]: r for r in json.loads(res.stdout)}
+    assert recs["valued_staff"]["agreement"] == pytest.approx(4 / 5)  # 5 both coded
+    assert recs["valued_staff"]["prevalence_1"] == pytest.approx(2 / 8)
+    assert recs["valued_staff"]["prevalence_2"] == pytest.approx(2 / 5)

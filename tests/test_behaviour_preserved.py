@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "data" / "golden.json"
 MODELS = ("keep.v1", "keep.v2", "purpose.v1", "purpose.v2")
 # The corpus rows of the first release (later rows are not part of the record).
-ORIGINAL_ID = re.compile(r"^[kp][1-8]-\d{4}$")
+ORIGINAL_ID = re.compile(r"^(k[1-8]|p[1-6])-\d{4}$")
 CLI_RUNS = {
     "keep_stdout": ["keep.v2"],
     "purpose_review_stdout": ["purpose.v2", "--review-below", "0.6"],

@@ -173,7 +173,15 @@ def test_holdout_script(tmp_path):
     )
     data = json.loads((tmp_path / "holdout.json").read_text())
     assert set(data) == {"keep", "purpose"}
-    assert data["keep"]["n_samples"] == 160
+    sets = data["keep"]
+    assert {"fresh_keep_A.csv", "fresh_keep_B.csv"} <= set(sets)
+    by_model = sets["fresh_keep_A.csv"]
+    assert {"keep.v1", "keep.v2"} <= set(by_model)  # every bundled version, one run
+    r = by_model["keep.v1"]
+    assert r["n"] == 175 and 0.0 < r["macro_f1"] <= 1.0
+    shares = r["shares"]["digital_tools"]
+    assert 0.0 < shares["true"] < 1.0 and 0.0 <= shares["counted"] <= 1.0
+    assert "Worst set per scheme" in (tmp_path / "holdout.md").read_text()
 
 
 def test_active_learning_quick(tmp_path):

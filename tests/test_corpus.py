@@ -68,7 +68,7 @@ def test_columns_ids_and_label_ids_are_valid(scheme):
         assert not unknown, f"row {r['id']}: unknown label id(s) {sorted(unknown)}"
         assert r["text"].strip(), f"row {r['id']}: empty text"
         assert r["voice"].strip(), f"row {r['id']}: no voice recorded"
-        assert r["source"] == "hand-written" or r["source"].startswith("seed:"), r["id"]
+        assert r["source"].startswith(("hand-written", "seed:")), r["id"]
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

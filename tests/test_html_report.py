@@ -274,7 +274,10 @@ def test_report_counts_match_the_scored_file(scored, tmp_path):
     # personal details masked, markup escaped
     for secret in (PHONE, EMAIL, NHS_NO, "7946 0000"):
         assert secret not in text
-    assert "[phone]" in text
+    shown = [t for v in page.examples.values() for t in v]
+    with_phone = [t for t in shown if "Ring me on" in t]
+    assert all("Ring me on [phone]" in t for t in with_phone)
+    assert mask_pii(f"Ring me on {PHONE} now") == "Ring me on [phone] now"
 
 
 def test_answers_cannot_inject_markup(tmp_path):

@@ -147,8 +147,14 @@ def _first(items: list[str], n: int = 5) -> str:
     return "; ".join(items[:n]) + more
 
 
-def align_coders(coders: Sequence[CoderFile]) -> list[list[int]]:
-    """For each answer of the first file, its row index in every file.
+def align_coders(
+    coders: Sequence[CoderFile], *, partial: bool = False
+) -> list[list[int | None]]:
+    """For each answer, its row index in every file (``None``: not coded there).
+
+    With ``partial``, files matched by ID may code different subsets of the
+    answers (a second coder who double-coded a sample); otherwise every file
+    must code the same answers.
 
     Raises
     ------
@@ -177,7 +183,7 @@ def align_coders(coders: Sequence[CoderFile]) -> list[list[int]]:
                     f"{c.source} and {first.source} hold different answers at "
                     f"{_first(bad)}; match them by an ID column (--id-column)."
                 )
-        return [[i] * len(coders) for i in range(len(first.texts))]
+        return [[i] * len(coders) for i in range(len(first.texts))]  # type: ignore[misc]
     index: list[dict[str, int]] = []
     for c in coders:
         assert c.ids is not None
@@ -192,30 +198,41 @@ def align_coders(coders: Sequence[CoderFile]) -> list[list[int]]:
                 f"{c.source}: the same ID on more than one row: {_first(dups)}."
             )
         index.append(seen)
-    ids = first.ids or []
+    ids = list(first.ids or [])
+    if partial:
+        known = set(ids)
+        for idx in index[1:]:
+            ids += [k for k in idx if k not in known]
+            known.update(idx)
     for c, idx in zip(coders[1:], index[1:], strict=True):
         missing = [k for k in ids if k not in idx]
         extra = [k for k in idx if k not in index[0]]
-        if missing or extra:
+        if (missing or extra) and not partial:
             parts = []
             if missing:
                 parts.append(f"missing from {c.source}: {_first(missing)}")
             if extra:
                 parts.append(f"only in {c.source}: {_first(extra)}")
             raise DataError(
-                "The files code different answers; IDs " + "; ".join(parts) + "."
+                "The files code different answers; IDs "
+                + "; ".join(parts)
+                + ". If a coder coded only a sample, pass --partial."
             )
+        texts = {k: (first.texts[i], first.rows[i]) for k, i in index[0].items()}
+        for other, oidx in zip(coders[1:], index[1:], strict=True):
+            for k, i in oidx.items():
+                texts.setdefault(k, (other.texts[i], other.rows[i]))
         differ = [
-            f"{k!r} (row {first.rows[i]} and row {c.rows[idx[k]]})"
-            for i, k in enumerate(ids)
-            if text_key(c.texts[idx[k]]) != text_key(first.texts[i])
+            f"{k!r} (row {texts[k][1]} and row {c.rows[i]})"
+            for k, i in idx.items()
+            if text_key(c.texts[i]) != text_key(texts[k][0])
         ]
         if differ:
             raise DataError(
                 f"{c.source} and {first.source} hold different answers for the same "
                 f"ID: {_first(differ)}."
             )
-    return [[idx[k] for idx in index] for k in ids]
+    return [[idx.get(k) for idx in index] for k in ids]
 
 
 def agree_files(
@@ -228,6 +245,7 @@ def agree_files(
     encoding: str | None = None,
     n_boot: int = 1000,
     seed: int = 0,
+    partial: bool = False,
 ) -> dict[str, Any]:
     """Agreement between the coders of two or more files of the same answers.
 
@@ -243,6 +261,10 @@ def agree_files(
         Bootstrap resamples for the 95% intervals.
     seed : int, default=0
         Seed of the resampling.
+    partial : bool, default=False
+        Allow files (matched by ID) to code different subsets of the answers;
+        kappa and F1 use the answers both coders coded, alpha every answer
+        coded at least twice.
 
     Returns
     -------
@@ -263,16 +285,21 @@ def agree_files(
         )
         for p in paths
     ]
-    order = align_coders(coders)
+    order = align_coders(coders, partial=partial)
+    pos = {lid: j for j, lid in enumerate(codebook.ids)}
     mats = []
     for c_i, c in enumerate(coders):
         m = np.zeros((len(order), len(codebook.ids)), dtype=np.int8)
-        pos = {lid: j for j, lid in enumerate(codebook.ids)}
         for a, rows in enumerate(order):
-            for lid in c.labels[rows[c_i]]:
+            r = rows[c_i]
+            if r is None:
+                m[a] = -1
+                continue
+            for lid in c.labels[r]:
                 m[a, pos[lid]] = 1
         mats.append(m)
     report = agreement_report(mats, codebook.ids, n_boot=n_boot, seed=seed)
     report["files"] = [c.source for c in coders]
     report["labels_from"] = [c.labels_from for c in coders]
+    report["n_coded"] = [int((m >= 0).all(axis=1).sum()) for m in mats]
     return report

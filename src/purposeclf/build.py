@@ -24,7 +24,7 @@ __all__ = ["build"]
 
 logger = logging.getLogger(__name__)
 
-MODEL_VERSION = {"keep": 2, "purpose": 2}
+MODEL_VERSION = {"keep": 3, "purpose": 3}
 
 
 def build(

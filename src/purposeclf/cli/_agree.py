@@ -29,7 +29,12 @@ def format_agreement(report: dict[str, Any]) -> str:
     two = report["n_coders"] == 2
     lines = [
         f"{report['n_answers']} answers, {report['n_coders']} coders: "
-        + ", ".join(f"{i + 1}={f}" for i, f in enumerate(report["files"])),
+        + ", ".join(
+            f"{i + 1}={f}" + (f" ({n} coded)" if n != report["n_answers"] else "")
+            for i, (f, n) in enumerate(
+                zip(report["files"], report.get("n_coded", []), strict=False)
+            )
+        ),
         "",
     ]
     head = f"{'label':<26} {'agree':>6} "
@@ -114,6 +119,12 @@ def format_agreement(report: dict[str, Any]) -> str:
     help="Bootstrap resamples for the 95% intervals (0: none).",
 )
 @click.option(
+    "--partial",
+    is_flag=True,
+    help="Files matched by ID may code different answers (a second coder who "
+    "double-coded a sample): kappa uses the answers both coded.",
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="Print per-label records as JSON."
 )
 @click.option(
@@ -135,6 +146,7 @@ def agree(
     labels_column: str | None,
     encoding: str | None,
     boot: int,
+    partial: bool,
     as_json: bool,
     output: str | None,
 ) -> None:
@@ -173,6 +185,7 @@ def agree(
         labels_column=labels_column,
         encoding=encoding,
         n_boot=boot,
+        partial=partial,
     )
     fields = [
         "label",
