@@ -36,6 +36,14 @@ from ._options import (
     "headed with the scheme's question, else the one free-text column.",
 )
 @click.option(
+    "--header-rows",
+    type=click.IntRange(0, 20),
+    default=None,
+    metavar="N",
+    help="Rows after the header that are more header (written back, not scored). "
+    "Default: recognised for SurveyMonkey (1) and Qualtrics (1 or 2) exports.",
+)
+@click.option(
     "--encoding",
     default=None,
     help="Input encoding (default: detected; utf-8, cp1252 ...).",
@@ -121,6 +129,7 @@ def score(
     scheme: str | None,
     model: Path | None,
     text_column: str | None,
+    header_rows: int | None,
     encoding: str | None,
     delimiter: str | None,
     sheet: str | None,
@@ -159,6 +168,7 @@ def score(
     common: dict[str, Any] = dict(
         model=model_spec(scheme, model),
         text_column=text_column,
+        header_rows=header_rows,
         encoding=encoding,
         delimiter=delimiter,
         excel_safe=excel_safe,
@@ -212,6 +222,8 @@ _HOW = {
 
 def _say_what_was_done(result: Any, output: str | None) -> None:
     """The closing lines on stderr: which column was coded, what was written."""
+    if result.export:
+        click.echo(result.export, err=True)
     how = _HOW.get(result.text_column_how)
     if how:
         click.echo(f"answers: column {result.text_column!r} ({how})", err=True)

@@ -260,6 +260,7 @@ def score_csv(
     *,
     model: str | os.PathLike[str] | ModelBundle = "keep",
     text_column: str | None = None,
+    header_rows: int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     excel_safe: bool = False,
@@ -299,6 +300,8 @@ def score_csv(
         Column holding the answers, found as :func:`purposeclf.score_file`
         finds it (a name, leniently matched, or a column letter; by default
         ``text``, the scheme's question, or the one free-text column).
+    header_rows : int or None, default=None
+        See :func:`purposeclf.score_file`.
     encoding, delimiter : str, default=None
         Detected when not given.
     excel_safe : bool, default=False
@@ -391,6 +394,7 @@ def score_csv(
             scorer,
             scored_on_cluster,
             text_column=text_column,
+            header_rows=header_rows,
             source=str(in_path),
             excel_safe=excel_safe,
             bom=bom,

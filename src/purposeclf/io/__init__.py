@@ -35,6 +35,7 @@ from ._csv import detect_encoding
 from ._files import AtomicWriter, atomic_replace, fixed_zipinfo, source_date
 from ._limits import MAX_CELL_CHARS
 from ._open import open_table
+from ._survey import ExportLayout, detect_export
 from ._table import TableReader
 from ._write import TableSink, open_sink, output_format, write_rows
 
@@ -58,4 +59,6 @@ __all__ = [
     "ColumnChoice",
     "column_letter",
     "resolve_column",
+    "ExportLayout",
+    "detect_export",
 ]

@@ -72,6 +72,7 @@ def resolve_column(
     *,
     sample: Sequence[Sequence[Any]] = (),
     questions: Sequence[str] = (),
+    header_rows: Sequence[Sequence[Any]] = (),
     source: str | None = None,
     default: str = "text",
     option: str = "--text-column",
@@ -92,6 +93,9 @@ def resolve_column(
         The first rows of the file, to judge the content of each column.
     questions : sequence of str, default=()
         The survey question(s) the scheme codes.
+    header_rows : sequence of rows, default=()
+        More header rows (a Qualtrics export's question text under its column
+        names): matched like the header.
     source : str, default=None
         The file's name, for messages.
     default : str, default="text"
@@ -112,16 +116,25 @@ def resolve_column(
     """
     header = [str(h) for h in header]
     where = f" in {source}" if source else ""
+    # Every name a column goes by: its header and its cells in extra header rows.
+    names = [
+        [h] + [cell_str(r[i]) for r in header_rows if i < len(r) and cell_str(r[i])]
+        for i, h in enumerate(header)
+    ]
     if requested is not None:
         if requested in header:
             return ColumnChoice(header.index(requested), requested, "named")
-        hits = [i for i, h in enumerate(header) if _norm(h) == _norm(requested)]
+        hits = [
+            i
+            for i, alts in enumerate(names)
+            if any(_norm(a) == _norm(requested) for a in alts)
+        ]
         if len(hits) == 1:
             return ColumnChoice(hits[0], header[hits[0]], "matched")
         if len(hits) > 1:
-            names = ", ".join(repr(header[i]) for i in hits)
+            listed = ", ".join(repr(header[i]) for i in hits)
             raise DataError(
-                f"{option} {requested!r} matches {len(hits)} columns{where}: {names}. "
+                f"{option} {requested!r} matches {len(hits)} columns{where}: {listed}. "
                 f"Give the exact name or the column letter ({column_letter(hits[0])})."
             )
         if _LETTERS.match(requested):
@@ -139,10 +152,13 @@ def resolve_column(
             continue
         hits = [
             i
-            for i, h in enumerate(header)
-            if _norm(h) == nq
-            or nq in _norm(h)
-            or (len(_norm(h)) >= 15 and _norm(h) in nq)
+            for i, alts in enumerate(names)
+            if any(
+                _norm(h) == nq
+                or nq in _norm(h)
+                or (len(_norm(h)) >= 15 and _norm(h) in nq)
+                for h in alts
+            )
         ]
         if len(hits) == 1:
             return ColumnChoice(hits[0], header[hits[0]], "question")

@@ -26,6 +26,7 @@ def score_file(
     *,
     model: str | os.PathLike[str] | Any = "keep",
     text_column: str | None = None,
+    header_rows: int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
@@ -66,6 +67,12 @@ def score_file(
         the column headed with the scheme's question; else the one column whose
         values look like free text (never IDs, dates, numbers or pick-lists).
         :attr:`ScoreSummary.text_column` says which was used.
+    header_rows : int or None, default=None
+        Rows after the header that are more header (a SurveyMonkey or
+        Qualtrics export's question and ImportId rows): written back unchanged,
+        never scored or counted. ``None`` recognises SurveyMonkey, Qualtrics,
+        Microsoft Forms, Google Forms and SmartSurvey exports by their header
+        (:attr:`ScoreSummary.export` says which); ``0`` for none.
     encoding, delimiter : str, default=None
         Detected when not given.
     sheet : str, default=None
@@ -118,6 +125,7 @@ def score_file(
             scorer,
             lambda rows, ti: scored_chunks(scorer, rows, ti, chunk_size, jobs),
             text_column=text_column,
+            header_rows=header_rows,
             source=str(in_path),
             excel_safe=excel_safe,
             bom=bom,

@@ -38,6 +38,11 @@ class ScoreSummary:
     #: "matched", "letter", "question", "content" or "only").
     text_column: str = ""
     text_column_how: str = ""
+    #: The survey tool recognised ("Qualtrics export: 2 more header rows kept,
+    #: not scored"; "" when none), and how many rows after the header were
+    #: header rows written back unscored (not counted in ``n_rows``).
+    export: str = ""
+    n_header_rows: int = 0
 
     def add(
         self,

@@ -11,7 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from ..io import SAMPLE_ROWS, column_letter, open_sink, resolve_column
+from ..io import (
+    SAMPLE_ROWS,
+    ExportLayout,
+    column_letter,
+    detect_export,
+    open_sink,
+    resolve_column,
+)
 from ._scorer import Scorer, ScoreSummary
 
 __all__ = ["ScoredChunks", "write_scored", "chunked"]
@@ -36,6 +43,7 @@ def write_scored(
     excel_safe: bool,
     progress: Callable[[int], None] | None,
     bom: bool = True,
+    header_rows: int | None = None,
 ) -> ScoreSummary:
     """Write every row of ``table`` with its scores; what every engine shares.
 
@@ -47,12 +55,21 @@ def write_scored(
     summary = ScoreSummary(scorer.scheme, scorer.codebook.ids, scorer.codebook.camp_ids)
     header = table.header
     sample = list(itertools.islice(table.rows, SAMPLE_ROWS))
+    if header_rows is None:
+        layout = detect_export(header, sample[:2])
+    else:
+        layout = ExportLayout("", header_rows)
+    n_extra = min(layout.extra_header_rows, len(sample))
+    extra, sample = sample[:n_extra], sample[n_extra:]
     rows = itertools.chain(sample, table.rows)
+    summary.export = layout.describe()
+    summary.n_header_rows = n_extra
     choice = resolve_column(
         header,
         text_column,
         sample=sample,
         questions=[scorer.codebook.question] if scorer.codebook.question else [],
+        header_rows=extra,
         source=source,
     )
     ti = choice.index
@@ -82,6 +99,9 @@ def write_scored(
         ) as sink,
         contextlib.closing(scored_chunks(rows, ti)) as chunks,
     ):
+        if extra:  # survey-tool header rows: written back as they are, not scored
+            blank = [""] * len(new_cols)
+            sink.write([[r[i] for i in keep_idx] + blank for r in extra])
         for chunk, texts, (proba, decided) in chunks:
             new_cells = scorer.format_rows(proba, decided)
             if replace:
