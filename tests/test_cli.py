@@ -178,9 +178,10 @@ def test_summary_and_review_columns(tmp_path):
         "0.9",
     )
     assert res.exit_code == 0, res.output
-    assert "| extended_hours | 1 | 33.3% |" in res.stdout
-    assert "| camp: economies_of_scale | 2 | 66.7% |" in res.stdout
-    assert "| no label | 1 | 33.3% |" in res.stdout
+    assert "| Extended hours | 1 | 33.3% |" in res.stdout
+    assert "| *Economies of scale* (camp) | 2 | 66.7% |" in res.stdout
+    assert "| No label | 1 | 33.3% |" in res.stdout
+    assert "95% interval" in res.stdout
     rows = read_out(out.read_text(encoding="utf-8-sig"))
     assert {r["needs_review"] for r in rows} <= {"yes", "no"}
 

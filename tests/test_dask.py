@@ -189,7 +189,7 @@ def test_cli_engine_dask_writes_the_same_file_as_the_local_engine(client, tmp_pa
     )
     assert res.exit_code == 0, res.output
     assert (tmp_path / "d.csv").read_bytes() == (tmp_path / "l.csv").read_bytes()
-    assert res.stdout == local.stdout and "extended_hours" in res.stdout  # summary
+    assert res.stdout == local.stdout and "Extended hours" in res.stdout  # summary
     text = (tmp_path / "d.csv").read_bytes().decode("utf-8-sig")
     assert text.startswith("ResponseID,text,date,purpose_labels,purpose_camps,")
     assert "\r\n000,Keep the video" in text

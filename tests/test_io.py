@@ -229,9 +229,21 @@ def test_summary_out_csv_and_markdown(tmp_path):
         )
         assert res.exit_code == 0, res.output
     rows = list(csv.reader(io.StringIO((tmp_path / "s.csv").read_text())))
-    assert rows[0] == ["kind", "id", "answers", "share"]
-    assert ["label", "great_teams", "1", "0.5000"] in rows
-    assert "| no label | 1 | 50.0% |" in (tmp_path / "s.md").read_text()
+    assert rows[0] == [
+        "group",
+        "kind",
+        "id",
+        "answers",
+        "share",
+        "estimate",
+        "low",
+        "high",
+    ]
+    great = next(r for r in rows if r[2] == "great_teams")
+    assert great[:5] == ["", "label", "great_teams", "1", "0.5000"]
+    assert ["", "total", "answers", "2"] == next(r for r in rows if r[1] == "total")[:4]
+    md = (tmp_path / "s.md").read_text()
+    assert "| No label | 1 | 50.0% |" in md and "95% interval" in md
 
 
 def _big_csv(path, n):

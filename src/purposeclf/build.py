@@ -17,7 +17,7 @@ from pathlib import Path
 from .codebook import load_codebook
 from .evaluation import cross_validate
 from .labelled import read_labelled
-from .metrics import summary_figures
+from .metrics import confusion_counts, summary_figures
 from .resources import MODEL_SUFFIX, source_root
 
 __all__ = ["build"]
@@ -37,7 +37,10 @@ def build(
         data = read_labelled(corpus_dir / f"{scheme}.csv", codebook=cb)
         logger.info("%s: %d answers", scheme, len(data))
         report = cross_validate(data.texts, list(data.labels), cb, folds=folds)
-        report.pop("_arrays")
+        arrays = report.pop("_arrays")
+        # Error rates measured on answers each fold's model never saw (thresholds
+        # tuned inside the training folds): what corrects counted shares.
+        confusion = confusion_counts(arrays["Y"], arrays["pred"], cb)
         clf = PurposeClassifier(codebook=cb, random_state=0).fit(
             data.texts, data.labels
         )
@@ -47,7 +50,7 @@ def build(
             clf,
             out_dir / f"{name}{MODEL_SUFFIX}",
             name=name,
-            metrics={"cv5": cv},
+            metrics={"cv5": cv, "cv5_confusion": confusion},
             extra={"data": {"source": f"corpus/{scheme}.csv"}},
         )
         print(

@@ -94,13 +94,32 @@ from ._options import (
     help="With --engine dask: the scheduler to use, e.g. tcp://host:8786.",
 )
 @click.option(
-    "--summary", is_flag=True, help="Print label and camp counts (Markdown) when done."
+    "--summary",
+    is_flag=True,
+    help="Print each label's and camp's share when done (Markdown): counted, "
+    "corrected for the model's errors, and a 95% interval.",
 )
 @click.option(
     "--summary-out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also write the counts to this file (.md for Markdown, else CSV).",
+    help="Also write the shares to this file: .md Markdown, .xlsx a workbook, "
+    "else CSV with columns group,kind,id,answers,share,estimate,low,high.",
+)
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    metavar="COLUMN",
+    help="Shares per group of this column too (repeatable): --by role --by site.",
+)
+@click.option(
+    "--calibration",
+    type=InFile,
+    default=None,
+    metavar="LABELLED",
+    help="A hand-coded random sample of this survey (text, labels): its error "
+    "rates correct the shares instead of the model card's.",
 )
 @click.option(
     "--max-cell-chars",
@@ -141,6 +160,8 @@ def score(
     dask_scheduler: str | None,
     summary: bool,
     summary_out: Path | None,
+    by: tuple[str, ...],
+    calibration: Path | None,
     max_cell_chars: int | None,
     max_rows: int | None,
     force: bool,
@@ -189,26 +210,32 @@ def score(
         except ImportError as exc:
             raise click.ClickException(str(exc)) from None
         result = score_csv(
-            input, output, scheduler=dask_scheduler, n_workers=jobs, **common
+            input,
+            output,
+            scheduler=dask_scheduler,
+            n_workers=jobs,
+            by=list(by),
+            keep_decisions=bool(summary or summary_out),
+            **common,
         )
     else:
-        result = score_file(input, output, sheet=sheet, jobs=jobs, **common)
+        result = score_file(
+            input,
+            output,
+            sheet=sheet,
+            jobs=jobs,
+            by=list(by),
+            keep_decisions=bool(summary or summary_out),
+            **common,
+        )
     if show:
         click.echo("", err=True)
     if not ctx.obj["quiet"]:
         _say_what_was_done(result, output)
     if summary or summary_out:
-        from ..reports import summary_csv, summary_markdown
-
-        if summary:
-            click.echo(summary_markdown(result), err=to_stdout)
-        if summary_out:
-            text = (
-                summary_markdown(result)
-                if summary_out.suffix.lower() in (".md", ".markdown")
-                else summary_csv(result)
-            )
-            summary_out.write_text(text + "\n", encoding="utf-8")
+        _write_shares(
+            result, common["model"], summary, summary_out, calibration, to_stdout
+        )
 
 
 _HOW = {
@@ -221,7 +248,7 @@ _HOW = {
 
 
 def _say_what_was_done(result: Any, output: str | None) -> None:
-    """The closing lines on stderr: which column was coded, what was written."""
+    """The closing lines on stderr: the export, the column coded, what was written."""
     if result.export:
         click.echo(result.export, err=True)
     how = _HOW.get(result.text_column_how)
@@ -229,3 +256,67 @@ def _say_what_was_done(result: Any, output: str | None) -> None:
         click.echo(f"answers: column {result.text_column!r} ({how})", err=True)
     if output not in (None, "-"):
         click.echo(f"wrote {result.n_rows:,} rows to {output}", err=True)
+
+
+def _write_shares(
+    result: Any,
+    model: Any,
+    summary: bool,
+    summary_out: Path | None,
+    calibration: Path | None,
+    to_stdout: bool,
+) -> None:
+    """The shares with intervals: printed (--summary) and/or written (--summary-out)."""
+    import numpy as np
+
+    from ..findings import (
+        SHARE_COLUMNS,
+        calibration_confusion,
+        model_confusion,
+        shares_csv,
+        shares_from_decisions,
+        shares_markdown,
+    )
+    from ..io import write_rows
+    from ..scoring import get_scorer
+
+    bundle = get_scorer(model).bundle
+    cb = bundle.model.codebook
+    confusion: dict[str, Any] | None
+    if calibration is not None:
+        confusion, source = calibration_confusion(calibration, bundle)
+    else:
+        confusion, source = model_confusion(bundle)
+    parts = result.decisions or []
+    decided = np.concatenate(parts) if parts else np.zeros((0, len(cb.ids)), bool)
+    records = shares_from_decisions(decided, cb, confusion, groups=result.groups)
+    if summary:
+        click.echo(shares_markdown(records, cb, source), err=to_stdout)
+    if summary_out:
+        suffix = summary_out.suffix.lower()
+        if suffix in (".md", ".markdown"):
+            summary_out.write_text(
+                shares_markdown(records, cb, source) + "\n", encoding="utf-8"
+            )
+        elif suffix == ".xlsx":
+            rows = [
+                [
+                    f"{r['by']}={r['group']}" if r["by"] else "",
+                    r["kind"],
+                    r["id"],
+                    r["answers"],
+                    r["share"],
+                    r["estimate"],
+                    r["low"],
+                    r["high"],
+                ]
+                for r in records
+            ]
+            write_rows(
+                summary_out,
+                SHARE_COLUMNS,
+                rows,
+                numeric=["answers", "share", "estimate", "low", "high"],
+            )
+        else:
+            summary_out.write_text(shares_csv(records) + "\n", encoding="utf-8")

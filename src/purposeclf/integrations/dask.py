@@ -261,6 +261,8 @@ def score_csv(
     model: str | os.PathLike[str] | ModelBundle = "keep",
     text_column: str | None = None,
     header_rows: int | None = None,
+    by: str | list[str] | tuple[str, ...] = (),
+    keep_decisions: bool = False,
     encoding: str | None = None,
     delimiter: str | None = None,
     excel_safe: bool = False,
@@ -301,6 +303,8 @@ def score_csv(
         finds it (a name, leniently matched, or a column letter; by default
         ``text``, the scheme's question, or the one free-text column).
     header_rows : int or None, default=None
+        See :func:`purposeclf.score_file`.
+    by, keep_decisions : default=(), False
         See :func:`purposeclf.score_file`.
     encoding, delimiter : str, default=None
         Detected when not given.
@@ -395,6 +399,8 @@ def score_csv(
             scored_on_cluster,
             text_column=text_column,
             header_rows=header_rows,
+            by=[by] if isinstance(by, str) else list(by),
+            keep_decisions=keep_decisions,
             source=str(in_path),
             excel_safe=excel_safe,
             bom=bom,

@@ -32,6 +32,13 @@ from ._f1 import (
     summary_figures,
 )
 from ._folds import fold_indices
+from ._shares import (
+    MIN_SEPARATION,
+    adjusted_share,
+    confusion_counts,
+    estimate_shares,
+    share_columns,
+)
 
 __all__ = [
     "f1_from_counts",
@@ -49,4 +56,9 @@ __all__ = [
     "kappa_reading",
     "alpha_reading",
     "NO_LABEL",
+    "share_columns",
+    "confusion_counts",
+    "adjusted_share",
+    "estimate_shares",
+    "MIN_SEPARATION",
 ]

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..codebook import Codebook, load_codebook
 from ..exceptions import DataError
 from ..labelled import indicator_matrix, training_data_sha256
-from ..metrics import f1_from_counts, f1_summary, fold_indices
+from ..metrics import confusion_counts, f1_from_counts, f1_summary, fold_indices
 from ..text import as_text
 from ..validation import Interval, Options, check_params, ngram_range
 from ._features import TextFeaturizer
@@ -90,6 +90,10 @@ class PurposeClassifier(BaseEstimator):
     oof_metrics_ : dict or None
         Macro and micro F1 of the out-of-fold predictions used to tune the
         thresholds (``None`` when ``threshold`` is a number).
+    oof_confusion_ : dict or None
+        True/false positives and negatives of those predictions per label,
+        camp and "no label" (:func:`purposeclf.metrics.confusion_counts`):
+        the error rates that correct counted shares.
 
     Examples
     --------
@@ -194,9 +198,13 @@ class PurposeClassifier(BaseEstimator):
             )
             pred = oof >= thresholds
             self.oof_metrics_: dict[str, float] | None = f1_summary(Y, pred)
+            self.oof_confusion_: dict[str, dict[str, int]] | None = confusion_counts(
+                Y, pred, codebook
+            )
         else:
             thresholds = np.full(k, float(self.threshold))
             self.oof_metrics_ = None
+            self.oof_confusion_ = None
 
         featurizer, coef, intercept = final
         self.codebook_ = codebook

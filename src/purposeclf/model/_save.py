@@ -138,6 +138,11 @@ def model_card_and_arrays(
                 if model.oof_metrics_
                 else {}
             ),
+            **(
+                {"oof_confusion": model.oof_confusion_}
+                if getattr(model, "oof_confusion_", None)
+                else {}
+            ),
             **(metrics or {}),
         },
         "arrays": {

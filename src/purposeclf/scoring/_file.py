@@ -27,6 +27,8 @@ def score_file(
     model: str | os.PathLike[str] | Any = "keep",
     text_column: str | None = None,
     header_rows: int | None = None,
+    by: str | list[str] | tuple[str, ...] = (),
+    keep_decisions: bool = False,
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
@@ -73,6 +75,11 @@ def score_file(
         never scored or counted. ``None`` recognises SurveyMonkey, Qualtrics,
         Microsoft Forms, Google Forms and SmartSurvey exports by their header
         (:attr:`ScoreSummary.export` says which); ``0`` for none.
+    by : str or sequence of str, default=()
+        Grouping column(s): the summary keeps each answer's decisions and
+        group, for :func:`purposeclf.findings.shares_from_decisions`.
+    keep_decisions : bool, default=False
+        Keep every answer's decisions in the summary even without ``by``.
     encoding, delimiter : str, default=None
         Detected when not given.
     sheet : str, default=None
@@ -126,6 +133,8 @@ def score_file(
             lambda rows, ti: scored_chunks(scorer, rows, ti, chunk_size, jobs),
             text_column=text_column,
             header_rows=header_rows,
+            by=[by] if isinstance(by, str) else list(by),
+            keep_decisions=keep_decisions,
             source=str(in_path),
             excel_safe=excel_safe,
             bom=bom,

@@ -43,6 +43,10 @@ class ScoreSummary:
     #: header rows written back unscored (not counted in ``n_rows``).
     export: str = ""
     n_header_rows: int = 0
+    #: With ``by`` (or ``keep_decisions``): each chunk's 0/1 decisions and, per
+    #: grouping column, each answer's group, for :mod:`purposeclf.findings`.
+    decisions: list[np.ndarray] | None = None
+    groups: dict[str, list[Any]] = field(default_factory=dict)
 
     def add(
         self,

@@ -6,7 +6,7 @@ import contextlib
 import itertools
 import logging
 import os
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,8 @@ def write_scored(
     progress: Callable[[int], None] | None,
     bom: bool = True,
     header_rows: int | None = None,
+    by: Sequence[str] = (),
+    keep_decisions: bool = False,
 ) -> ScoreSummary:
     """Write every row of ``table`` with its scores; what every engine shares.
 
@@ -73,6 +75,10 @@ def write_scored(
         source=source,
     )
     ti = choice.index
+    by_idx = [resolve_column(header, b, source=source, option="--by").index for b in by]
+    if by_idx or keep_decisions:
+        summary.decisions = []
+        summary.groups = {header[j]: [] for j in by_idx}
     summary.text_column = choice.name
     summary.text_column_how = choice.how
     if choice.how not in ("named",):
@@ -112,6 +118,10 @@ def write_scored(
             else:
                 sink.write(r + c for r, c in zip(chunk, new_cells, strict=True))
             summary.add(scorer, texts, decided, new_cells)
+            if summary.decisions is not None:
+                summary.decisions.append(np.asarray(decided, dtype=bool))
+                for j in by_idx:
+                    summary.groups[header[j]].extend(r[j] for r in chunk)
             if progress is not None:
                 progress(summary.n_rows)
     return summary
