@@ -259,3 +259,26 @@ def test_weighting_quick(tmp_path):
         assert 0.0 <= res[w]["cv_macro_f1"] <= 1.0
         assert 0.0 <= res[w]["holdout_macro_f1"] <= 1.0
     assert "additive - sublinear_l2" in (tmp_path / "weighting_quick.md").read_text()
+
+
+def test_shares_script_quick(tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "shares.py"),
+            "--quick",
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    data = json.loads((tmp_path / "shares_quick.json").read_text())
+    r = data["keep/2000/400"]
+    for method in ("counted", "card", "calibration"):
+        assert 0.0 <= r[method]["coverage"] <= 1.0 and r[method]["mae_points"] >= 0.0
+    assert (
+        "corrected by calibration sample" in (tmp_path / "shares_quick.md").read_text()
+    )

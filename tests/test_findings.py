@@ -112,3 +112,72 @@ def test_score_by_a_column_writes_the_shares_table(tmp_path):
         assert float(r["low"]) <= float(r["estimate"]) <= float(r["high"])
     kinds = {r["kind"] for r in rows}
     assert kinds == {"label", "camp", "none", "total"}
+
+
+def test_a_random_calibration_sample_corrects_the_shares(tmp_path):
+    import shutil
+
+    src = tmp_path / "survey.csv"
+    shutil.copy(
+        __import__("pathlib").Path(__file__).resolve().parents[1]
+        / "benchmarks"
+        / "data"
+        / "fresh_purpose_B.csv",
+        src,
+    )
+    runner = CliRunner()
+    sample = tmp_path / "sample.csv"
+    res = runner.invoke(
+        cli,
+        [
+            "review",
+            str(src),
+            "--scheme",
+            "purpose",
+            "--random",
+            "80",
+            "-o",
+            str(sample),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    drawn = list(csv.DictReader(io.StringIO(sample.read_text(encoding="utf-8-sig"))))
+    assert len(drawn) == 80
+    again = tmp_path / "again.csv"
+    runner.invoke(
+        cli,
+        ["review", str(src), "--scheme", "purpose", "--random", "80", "-o", str(again)],
+    )
+    assert again.read_bytes() == sample.read_bytes()  # seeded: reproducible
+    # the writer's own codes stand in for a person's hand-coding of the sample
+    text = src.read_text(encoding="utf-8")
+    truth = {r["text"]: r["labels"] for r in csv.DictReader(io.StringIO(text))}
+    coded = tmp_path / "coded_sample.csv"
+    with coded.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "labels"])
+        for r in drawn:
+            w.writerow([r["text"], truth[r["text"]]])
+    plain, fixed = tmp_path / "plain.csv", tmp_path / "fixed.csv"
+    for out, extra in ((plain, []), (fixed, ["--calibration", str(coded)])):
+        res = runner.invoke(
+            cli,
+            [
+                "score",
+                str(src),
+                "--scheme",
+                "purpose",
+                "-o",
+                str(tmp_path / "c.csv"),
+                "--summary-out",
+                str(out),
+                *extra,
+            ],
+        )
+        assert res.exit_code == 0, res.output
+    a = list(csv.DictReader(io.StringIO(plain.read_text(encoding="utf-8"))))
+    b = list(csv.DictReader(io.StringIO(fixed.read_text(encoding="utf-8"))))
+    assert all(r["share"] == r["estimate"] for r in a)  # no sample: counted
+    assert any(r["share"] != r["estimate"] for r in b if r["kind"] == "label")
+    width = lambda rows: sum(float(r["high"]) - float(r["low"]) for r in rows)  # noqa: E731
+    assert width(b) > width(a)  # the model's errors widen the intervals

@@ -6,11 +6,14 @@ counted share, the share corrected for the model's own error rates, and a 95%
 interval covering both the sampling of respondents and the uncertainty of those
 error rates (:mod:`purposeclf.metrics` ``estimate_shares``).
 
-The error rates come from a hand-coded random sample of the same survey when
-one is given (``--calibration``: the best source, since a new survey's answers
-differ from the training data), else from the model card (the bundled models
-carry their 5-fold cross-validated error counts; a model you train carries its
-out-of-fold counts).
+The error rates come from a hand-coded random sample of the same survey
+(``--calibration``; ``purposeclf review --random N`` draws one). Without one the
+share is the counted share and its interval covers the sampling of respondents
+only. Model cards carry the error counts measured when the model was trained
+(:func:`model_confusion`), but on surveys written by other people those rates
+do not hold: correcting with them made shares worse, not better, on the
+independent held-out answers (``benchmarks/shares.py``), so they are not used
+by default.
 """
 
 from __future__ import annotations
@@ -205,8 +208,8 @@ def shares(
     by : str or sequence of str, default=None
         Grouping column(s).
     calibration : str or Path, default=None
-        A hand-coded random sample of the same survey, whose error rates are
-        used instead of the model card's.
+        A hand-coded random sample of the same survey, whose error rates
+        correct the shares (without one: counted shares, sampling intervals).
     n_boot, seed : int
         Bootstrap draws and seed.
 
@@ -247,11 +250,9 @@ def shares(
 
         j = resolve_column(header, b, option="--by").index
         groups[header[j]] = [r[j] for r in rows]
-    confusion: dict[str, Any] | None
+    confusion: dict[str, Any] | None = None
     if calibration is not None:
         confusion, _ = calibration_confusion(calibration, bundle)
-    else:
-        confusion, _ = model_confusion(bundle)
     return shares_from_decisions(
         D, cb, confusion, groups=groups, n_boot=n_boot, seed=seed
     )
@@ -315,15 +316,20 @@ def shares_markdown(
                 f"{_pct(r['estimate'])} | {_pct(r['low'])} to {_pct(r['high'])} |"
             )
         lines.append("")
-    how = (
-        f"corrected for the model's error rates measured in {source}"
-        if source
-        else "not corrected (this model carries no error rates)"
-    )
-    lines.append(
-        "Counted: the share of answers the model gave the label. Estimated: that "
-        f"share {how}. The 95% interval covers the sampling of respondents and the "
-        "uncertainty of the error rates: the true share lies in it in about 19 "
-        "surveys out of 20."
-    )
+    if source:
+        lines.append(
+            "Counted: the share of answers the model gave the label. Estimated: "
+            f"that share corrected for the model's error rates measured on {source}. "
+            "The 95% interval covers the sampling of respondents and the "
+            "uncertainty of those error rates: the true share lies in it in about "
+            "19 surveys out of 20."
+        )
+    else:
+        lines.append(
+            "Counted: the share of answers the model gave the label (not corrected). "
+            "The 95% interval covers the sampling of respondents only, not the "
+            "model's own errors, which on other people's answers move a share by "
+            "about 1 to 2 points. For shares to quote, hand-code a random sample "
+            "(`purposeclf review --random 200`) and pass it with --calibration."
+        )
     return "\n".join(lines)

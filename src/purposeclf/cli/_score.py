@@ -96,8 +96,8 @@ from ._options import (
 @click.option(
     "--summary",
     is_flag=True,
-    help="Print each label's and camp's share when done (Markdown): counted, "
-    "corrected for the model's errors, and a 95% interval.",
+    help="Print each label's and camp's share when done (Markdown), with a 95% "
+    "interval (corrected for the model's errors with --calibration).",
 )
 @click.option(
     "--summary-out",
@@ -118,8 +118,8 @@ from ._options import (
     type=InFile,
     default=None,
     metavar="LABELLED",
-    help="A hand-coded random sample of this survey (text, labels): its error "
-    "rates correct the shares instead of the model card's.",
+    help="A hand-coded random sample of this survey (text, labels): the model's "
+    "error rates on it correct the shares and widen the intervals to match.",
 )
 @click.option(
     "--max-cell-chars",
@@ -272,7 +272,6 @@ def _write_shares(
     from ..findings import (
         SHARE_COLUMNS,
         calibration_confusion,
-        model_confusion,
         shares_csv,
         shares_from_decisions,
         shares_markdown,
@@ -282,11 +281,10 @@ def _write_shares(
 
     bundle = get_scorer(model).bundle
     cb = bundle.model.codebook
-    confusion: dict[str, Any] | None
+    confusion: dict[str, Any] | None = None
+    source = ""
     if calibration is not None:
         confusion, source = calibration_confusion(calibration, bundle)
-    else:
-        confusion, source = model_confusion(bundle)
     parts = result.decisions or []
     decided = np.concatenate(parts) if parts else np.zeros((0, len(cb.ids)), bool)
     records = shares_from_decisions(decided, cb, confusion, groups=result.groups)

@@ -259,6 +259,7 @@ def make_review_file(
     text_column: str = "text",
     encoding: str | None = None,
     random_state: int | None = 0,
+    random: bool = False,
 ) -> dict[str, Any]:
     """Pick answers of an unlabelled file for review and write the review file.
 
@@ -281,7 +282,13 @@ def make_review_file(
     encoding : str, default=None
         Encoding of ``data`` (detected when not given).
     random_state : int or None, default=0
-        Seed for tie-breaking (see :func:`select_for_review`).
+        Seed for tie-breaking (see :func:`select_for_review`), or of the
+        random sample.
+    random : bool, default=False
+        Pick ``budget`` non-empty answers uniformly at random instead: the
+        calibration sample that, hand-coded, corrects shares
+        (``purposeclf score --calibration``). Only a random sample measures
+        the model's errors as they fall on this survey.
 
     Returns
     -------
@@ -296,9 +303,16 @@ def make_review_file(
             raise ColumnNotFoundError(text_column, header, source=str(data))
         rows = [list(r) for r in table.rows]
     ti = header.index(text_column)
-    picks = select_for_review(
-        [r[ti] for r in rows], m, budget=budget, random_state=random_state
-    )
+    if random:
+        filled = [i for i, r in enumerate(rows) if as_text(r[ti]).strip()]
+        rng = np.random.default_rng(random_state)
+        n = min(budget, len(filled))
+        picks = sorted(rng.choice(len(filled), size=n, replace=False).tolist())
+        picks = [filled[i] for i in picks]
+    else:
+        picks = select_for_review(
+            [r[ti] for r in rows], m, budget=budget, random_state=random_state
+        )
     write_review_file(output, header, rows, picks, m, text_column=text_column)
     return {
         "n_rows": len(rows),
