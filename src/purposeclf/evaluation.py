@@ -89,6 +89,7 @@ def evaluate_file(
     text_column: str = "text",
     labels_column: str = "labels",
     encoding: str | None = None,
+    on_conflict: str = "error",
     target_precision: float | None = None,
     cv: int | None = None,
     codebook: Any = None,
@@ -111,6 +112,9 @@ def evaluate_file(
     codebook : str, Path or Codebook, default=None
         With ``cv``: the codebook to validate labels against (default: a
         built-in scheme whose labels cover the data, else the labels found).
+    on_conflict : {"error", "majority", "union", "drop"}, default="error"
+        What to do with an answer that appears with different labels (see
+        :func:`purposeclf.labelled.read_labelled`).
 
     Returns
     -------
@@ -126,6 +130,7 @@ def evaluate_file(
             text_column=text_column,
             labels_column=labels_column,
             encoding=encoding,
+            on_conflict=on_conflict,
         )
         cb = cb or data_.codebook
         report = cross_validate(data_.texts, list(data_.labels), cb, folds=cv)
@@ -140,6 +145,7 @@ def evaluate_file(
             text_column=text_column,
             labels_column=labels_column,
             encoding=encoding,
+            on_conflict=on_conflict,
             drop_duplicates=False,
         )
         T = data_.indicator(m.classes)

@@ -105,7 +105,13 @@ class ColumnNotFoundError(DataError):
     """A named column is missing from an input file."""
 
     def __init__(
-        self, column: str, available: Sequence[str], *, source: str | None = None
+        self,
+        column: str,
+        available: Sequence[str],
+        *,
+        source: str | None = None,
+        option: str = "--text-column",
+        hint: str = "",
     ) -> None:
         import difflib
 
@@ -121,15 +127,17 @@ class ColumnNotFoundError(DataError):
             lowered = {c.lower(): c for c in self.available}
             if column.lower() in lowered:
                 close = [lowered[column.lower()]]
-        if not close:
+        if not close and option == "--text-column":
             hints = ("text", "answer", "response", "comment", "feedback", "verbatim")
             close = [c for c in self.available if any(h in c.lower() for h in hints)][
                 :1
             ]
         if close:
-            msg += f" Did you mean {close[0]!r}? Pass it with --text-column."
+            msg += f" Did you mean {close[0]!r}? Pass it with {option}."
         else:
-            msg += " Pass the right one with --text-column."
+            msg += f" Pass the right one with {option}."
+        if hint:
+            msg += " " + hint
         super().__init__(msg)
 
 

@@ -28,6 +28,7 @@ def train_file(
     text_column: str = "text",
     labels_column: str = "labels",
     encoding: str | None = None,
+    on_conflict: str = "error",
     random_state: int | None = 0,
     overwrite: bool = False,
     name: str | None = None,
@@ -58,6 +59,9 @@ def train_file(
         Train on the bundled corpus of the scheme plus ``data`` (needs a
         built-in scheme). Where the same answer is in both, your labels win.
         The bundled model is recorded as the new model's parent.
+    on_conflict : {"error", "majority", "union", "drop"}, default="error"
+        What to do with an answer that appears with different labels (see
+        :func:`purposeclf.labelled.read_labelled`).
 
     Returns
     -------
@@ -79,6 +83,7 @@ def train_file(
         text_column=text_column,
         labels_column=labels_column,
         encoding=encoding,
+        on_conflict=on_conflict,
     )
     chosen = cb or labelled.codebook
     texts, labels = list(labelled.texts), list(labelled.labels)

@@ -130,3 +130,16 @@ def model_spec(scheme: str | None, model: str | Path | None) -> str | Path:
     if scheme and model:
         raise click.UsageError("Give either --scheme or --model, not both.")
     return model if model is not None else (scheme or "keep")
+
+
+def on_conflict_option(f: Any) -> Any:
+    """``--on-conflict``: the same answer with different labels in a labelled file."""
+    return click.option(
+        "--on-conflict",
+        type=click.Choice(["error", "majority", "union", "drop"]),
+        default="error",
+        show_default=True,
+        help="The same answer labelled differently on different rows (common in "
+        "real files: 'n/a', 'Nothing'): stop, keep the labels most rows give, "
+        "keep any label given, or leave the answer out.",
+    )(f)

@@ -13,6 +13,7 @@ from ._options import (
     friendly,
     model_options,
     model_spec,
+    on_conflict_option,
     verbosity,
 )
 
@@ -31,6 +32,7 @@ from ._options import (
     help="Bootstrap resamples for the confidence interval.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON.")
+@on_conflict_option
 @verbosity
 @friendly
 def compare(
@@ -41,6 +43,7 @@ def compare(
     labels_column: str,
     n_boot: int,
     as_json: bool,
+    on_conflict: str,
 ) -> None:
     """Is model NEW better than model OLD on the labelled answers in DATA?
 
@@ -58,6 +61,7 @@ def compare(
         text_column=text_column,
         labels_column=labels_column,
         n_boot=n_boot,
+        on_conflict=on_conflict,
     )
     click.echo(
         json.dumps(result, indent=2, default=float)
@@ -175,6 +179,7 @@ def review(
     help="Write the list to a file: .csv, .xlsx, .tsv or .jsonl "
     "(default: a table on stdout).",
 )
+@on_conflict_option
 @verbosity
 @friendly
 def audit(
@@ -185,6 +190,7 @@ def audit(
     labels_column: str,
     top: int,
     output: str | None,
+    on_conflict: str,
 ) -> None:
     """List labelled rows in DATA most likely to be mislabelled, with a suggested fix.
 
@@ -206,6 +212,7 @@ def audit(
         text_column=text_column,
         labels_column=labels_column,
         drop_duplicates=False,
+        on_conflict=on_conflict,
     )
     cb = cb or labelled.codebook
     found = audit_rows(

@@ -13,6 +13,7 @@ from ._options import (
     friendly,
     model_options,
     model_spec,
+    on_conflict_option,
     verbosity,
 )
 
@@ -69,6 +70,7 @@ from ._options import (
     "the new model).",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing model file.")
+@on_conflict_option
 @verbosity
 @friendly
 def train(
@@ -84,6 +86,7 @@ def train(
     compare_to: str | None,
     compare_data: Path | None,
     force: bool,
+    on_conflict: str,
 ) -> None:
     """Train a model on labelled answers in DATA (CSV, TSV, XLSX or JSON Lines).
 
@@ -110,6 +113,7 @@ def train(
         random_state=seed,
         overwrite=force,
         with_corpus=with_corpus,
+        on_conflict=on_conflict,
     )
     m = meta["metrics"].get("oof_threshold_tuning", {})
     n_labels = len(meta["codebook"]["labels"])
@@ -127,6 +131,7 @@ def train(
             compare_data or data,
             text_column=text_column,
             labels_column=labels_column,
+            on_conflict=on_conflict,
         )
         click.echo(format_comparison(result))
 
@@ -161,6 +166,7 @@ def train(
     default=None,
     help="With --cv: your codebook (default: labels found in DATA).",
 )
+@on_conflict_option
 @verbosity
 @friendly
 def evaluate(
@@ -174,6 +180,7 @@ def evaluate(
     target_precision: float | None,
     cv: int | None,
     codebook_file: Path | None,
+    on_conflict: str,
 ) -> None:
     """Measure a model (or, with --cv, a training recipe) against the labels in DATA.
 
@@ -200,5 +207,6 @@ def evaluate(
         target_precision=target_precision,
         cv=cv,
         codebook=codebook_file or (scheme if cv is not None else None),
+        on_conflict=on_conflict,
     )
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))

@@ -14,7 +14,7 @@ from ._cells import parse_indicator, parse_labels
 from ._data import LabelledData
 from ._review import GUESS_COLUMN, read_review
 
-__all__ = ["LabelledData", "read_labelled"]
+__all__ = ["LabelledData", "read_labelled", "CONFLICT_RULES"]
 
 logger = logging.getLogger("purposeclf.labelled")
 
@@ -33,6 +33,40 @@ def _wide_columns(
     return cols
 
 
+#: What ``on_conflict`` may be.
+CONFLICT_RULES = ("error", "majority", "union", "drop")
+
+
+def _resolve_conflicts(
+    texts: list[str],
+    labels: list[tuple[str, ...]],
+    rows: list[int],
+    keys: list[str],
+    conflicted: set[str],
+    votes: dict[str, list[tuple[str, ...]]],
+    rule: str,
+) -> tuple[list[str], list[tuple[str, ...]], list[int]]:
+    out_t, out_l, out_r = [], [], []
+    for t, labs, r, k in zip(texts, labels, rows, keys, strict=True):
+        if k in conflicted:
+            if rule == "drop":
+                continue
+            sets = votes[k]
+            order = [lab for s in sets for lab in s]
+            if rule == "union":
+                labs = tuple(dict.fromkeys(order))
+            else:  # majority: a label given by at least half of the rows
+                labs = tuple(
+                    lab
+                    for lab in dict.fromkeys(order)
+                    if 2 * sum(lab in s for s in sets) >= len(sets)
+                )
+        out_t.append(t)
+        out_l.append(labs)
+        out_r.append(r)
+    return out_t, out_l, out_r
+
+
 def read_labelled(
     path: str | os.PathLike[str],
     *,
@@ -41,6 +75,7 @@ def read_labelled(
     labels_column: str = "labels",
     encoding: str | None = None,
     drop_duplicates: bool = True,
+    on_conflict: str = "error",
 ) -> LabelledData:
     """Read labelled answers: a text column and a labels column of ids joined by ``;``.
 
@@ -66,6 +101,12 @@ def read_labelled(
         Column names.
     drop_duplicates : bool, default=True
         Drop exact duplicate (text, labels) rows, counting them.
+    on_conflict : {"error", "majority", "union", "drop"}, default="error"
+        The same answer with different labels (real files have them: "n/a"
+        coded differently under different questions): stop with the list;
+        keep one row with each label given by at least half of its rows
+        (``majority``) or by any (``union``); or leave the answer out
+        (``drop``). The message or a warning gives the count.
 
     Raises
     ------
@@ -81,6 +122,14 @@ def read_labelled(
     seen: dict[str, tuple[str, ...]] = {}
     conflicts: list[str] = []
     n_empty = n_dup = 0
+    if on_conflict not in CONFLICT_RULES:
+        raise DataError(
+            f"on_conflict must be one of {', '.join(CONFLICT_RULES)}; "
+            f"got {on_conflict!r}."
+        )
+    votes: dict[str, list[tuple[str, ...]]] = {}
+    conflicted: set[str] = set()
+    keys: list[str] = []
     with open_table(path, encoding=encoding) as table:
         header = table.header
         if codebook is not None and GUESS_COLUMN in header:
@@ -97,7 +146,14 @@ def read_labelled(
         ti = header.index(text_column)
         wide = _wide_columns(header, codebook) if labels_column not in header else None
         if labels_column not in header and not wide:
-            raise ColumnNotFoundError(labels_column, header, source=src)
+            raise ColumnNotFoundError(
+                labels_column,
+                header,
+                source=src,
+                option="--labels-column",
+                hint="A file with one 0/1 column per label is read with the "
+                "codebook that names them (--scheme or --codebook).",
+            )
         li = header.index(labels_column) if not wide else -1
         for i, row in enumerate(table.rows, start=1):
             text = as_text(row[ti])
@@ -113,6 +169,7 @@ def read_labelled(
                 n_empty += 1
                 continue
             key = text_key(text)
+            votes.setdefault(key, []).append(labs)
             if key in seen:
                 if set(seen[key]) != set(labs):
                     conflicts.append(
@@ -120,6 +177,7 @@ def read_labelled(
                         f"{';'.join(labs) or '(none)'} "
                         f"here and {';'.join(seen[key]) or '(none)'} earlier"
                     )
+                    conflicted.add(key)
                     continue
                 if drop_duplicates:
                     n_dup += 1
@@ -128,12 +186,24 @@ def read_labelled(
             texts.append(text)
             labels.append(labs)
             rows.append(table.first_row + i - 1)
-    if conflicts:
-        shown = "\n  ".join(conflicts[:20])
-        more = f"\n  ... and {len(conflicts) - 20} more" if len(conflicts) > 20 else ""
+            keys.append(key)
+    if conflicts and on_conflict == "error":
+        shown = "\n  ".join(conflicts[:5])
+        more = f"\n  ... and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
         raise DataError(
             f"{src}: the same answer has conflicting labels in {len(conflicts)} "
-            f"place(s). Make them agree:\n  {shown}{more}"
+            f"place(s) ({len(conflicted)} answers):\n  {shown}{more}\nMake them "
+            "agree, or pass --on-conflict majority, union or drop."
+        )
+    if conflicts:
+        texts, labels, rows = _resolve_conflicts(
+            texts, labels, rows, keys, conflicted, votes, on_conflict
+        )
+        logger.warning(
+            "%s: %d answers had conflicting labels; --on-conflict %s applied",
+            src,
+            len(conflicted),
+            on_conflict,
         )
     if not texts:
         raise DataError(f"{src} has no labelled answers (every text cell is empty).")

@@ -26,6 +26,7 @@ def compare_models(
     text_column: str = "text",
     labels_column: str = "labels",
     encoding: str | None = None,
+    on_conflict: str = "error",
     n_boot: int = 1000,
     random_state: int | None = 0,
 ) -> dict[str, Any]:
@@ -48,6 +49,9 @@ def compare_models(
         :func:`paired_bootstrap`).
     random_state : int or None, default=0
         Seed of the resampling.
+    on_conflict : {"error", "majority", "union", "drop"}, default="error"
+        What to do with an answer that appears with different labels (see
+        :func:`purposeclf.labelled.read_labelled`).
 
     Returns
     -------
@@ -92,6 +96,7 @@ def compare_models(
         text_column=text_column,
         labels_column=labels_column,
         encoding=encoding,
+        on_conflict=on_conflict,
         drop_duplicates=False,
     )
     T = labelled.indicator(ids_old).astype(bool)
