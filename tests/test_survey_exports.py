@@ -175,3 +175,16 @@ def test_forms_and_google_exports_are_named(tmp_path):
             w.writerow(["2020/05/03 9:14:02 AM GMT+1", a])
     res = run("score", str(src), "-o", str(tmp_path / "o.csv"))
     assert res.exit_code == 0 and "Google Forms export" in res.stderr
+
+
+def test_report_on_a_scored_qualtrics_file_quotes_answers_not_ids(tmp_path):
+    src = tmp_path / "q.csv"
+    qualtrics_csv(src)
+    scored = tmp_path / "coded.csv"
+    assert run("score", str(src), "-o", str(scored)).exit_code == 0
+    html = tmp_path / "report.html"
+    res = run("report", str(scored), "-o", str(html))
+    assert res.exit_code == 0, res.output
+    page = html.read_text(encoding="utf-8-sig")
+    assert "R_00aBcDeFgHiJkLm" not in page  # never the ResponseId column
+    assert "the huddles!!" in page and "ImportId" not in page

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..codebook import Codebook, builtin_schemes, load_codebook
 from ..exceptions import ColumnNotFoundError, DataError
-from ..io import open_table
+from ..io import SAMPLE_ROWS, detect_export, open_table, resolve_column
 from ..text import as_text, mask_pii, text_key
 
 __all__ = ["Example", "ReportData", "collect_report"]
@@ -138,24 +138,7 @@ def _pick_scheme(header: Sequence[str], scheme: str | None, source: str) -> str:
     return found[0]
 
 
-_TEXT_HINTS = ("text", "answer", "response", "comment", "feedback", "verbatim")
-
 _YES = frozenset({"yes", "y", "true", "1"})
-
-
-def _pick_text_column(
-    header: Sequence[str], inputs: Sequence[int], sample: Sequence[Sequence[object]]
-) -> int | None:
-    names = {header[j].strip().lower(): j for j in inputs}
-    if "text" in names:
-        return names["text"]
-    for j in inputs:
-        if any(h in header[j].lower() for h in _TEXT_HINTS):
-            return j
-    if not inputs:
-        return None
-    # Otherwise the column with the longest answers in the first rows.
-    return max(inputs, key=lambda j: sum(len(as_text(r[j])) for r in sample))
 
 
 def _keep_example(
@@ -210,9 +193,10 @@ def collect_report(
         Label names and descriptions; by default the built-in codebook of the
         scheme, or the label ids for other schemes.
     text_column : str, default=None
-        Column of the answers; by default ``text``, else a column whose name
-        suggests answers (answer, response, comment ...), else the one with the
-        longest cells in the first 200 rows.
+        Column of the answers, found as ``purposeclf score`` finds it (a
+        column named ``text``, else the one headed with the scheme's question,
+        else the one column of free text; never an ID-like column). Survey-tool
+        header rows (SurveyMonkey, Qualtrics) are skipped.
     examples_per_label : int, default=3
         Answers shown per label: those the model is most sure of, each distinct
         answer once (0 for none).
@@ -253,22 +237,31 @@ def collect_report(
         generated = {li, ci, ri, *p_cols.values()}
         inputs = [j for j in range(len(header)) if j not in generated]
         rows: Iterable[list[Any]] = table.rows
-        if text_column is not None:
-            if text_column not in header:
-                raise ColumnNotFoundError(
-                    text_column, [header[j] for j in inputs], source=source
-                )
-            ti: int | None = header.index(text_column)
-        else:
-            sample = list(itertools.islice(rows, 200))
-            ti = _pick_text_column(header, inputs, sample)
-            rows = itertools.chain(sample, rows)
-
         cb: Codebook | None = None
         if codebook is not None:
             cb = load_codebook(codebook)
         elif sch in builtin_schemes():
             cb = load_codebook(sch)
+        sample = list(itertools.islice(rows, SAMPLE_ROWS))
+        # survey-tool header rows (SurveyMonkey, Qualtrics) are not answers
+        n_extra = min(detect_export(header, sample[:2]).extra_header_rows, len(sample))
+        extra, sample = sample[:n_extra], sample[n_extra:]
+        rows = itertools.chain(sample, rows)
+        sub = [header[j] for j in inputs]
+        try:
+            choice = resolve_column(
+                sub,
+                text_column,
+                sample=[[r[j] for j in inputs] for r in sample],
+                questions=[cb.question] if cb is not None and cb.question else [],
+                header_rows=[[r[j] for j in inputs] for r in extra],
+                source=source,
+            )
+            ti: int | None = inputs[choice.index]
+        except ColumnNotFoundError:
+            if text_column is not None:
+                raise
+            ti = None  # no column of answers: counts without examples
         has_camps = ci is not None or bool(cb and cb.camps)
         label_ids = list(p_cols)
         camp_ids = list(cb.camp_ids) if cb is not None else []
@@ -279,7 +272,7 @@ def collect_report(
         kept: dict[str, list[tuple[float, int, str]]] = {}
         n = n_empty = n_none = n_review = 0
         k = examples_per_label
-        for row_no, row in enumerate(rows, start=1):
+        for row_no, row in enumerate(rows, start=1 + n_extra):
             n += 1
             labels = [t.strip() for t in as_text(row[li]).split(";") if t.strip()]
             text = as_text(row[ti]) if ti is not None else ""
