@@ -24,7 +24,8 @@ from ._options import (
     "--output",
     type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
-    help="Output CSV. Default (or '-'): standard output.",
+    help="Output file; the format follows the extension (.csv, .tsv, .xlsx, "
+    ".jsonl). Default (or '-'): CSV on standard output.",
 )
 @model_options
 @click.option(
