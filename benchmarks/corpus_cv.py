@@ -4,6 +4,7 @@ Reproduce with:
 
     python benchmarks/corpus_cv.py            # both schemes, writes benchmarks/results/
     python benchmarks/corpus_cv.py --quick    # a small slice, for the test suite
+    python benchmarks/corpus_cv.py purpose --no-curve   # no learning curve
 
 For each scheme it reports
 - 5-fold cross-validation (thresholds tuned inside each training fold),
@@ -70,7 +71,7 @@ def kfold(n, k, seed=0):
         yield np.setdiff1d(order, test), test
 
 
-def run(scheme: str, *, quick: bool, params: dict) -> dict:
+def run(scheme: str, *, quick: bool, params: dict, curve: bool = True) -> dict:
     texts, labels, groups = read(scheme, limit=120 if quick else None)
     cb = load_codebook(scheme)
     Y, _ = _binarize(labels, len(texts), cb)
@@ -89,6 +90,8 @@ def run(scheme: str, *, quick: bool, params: dict) -> dict:
         out["by_coder_groups"] = {g: int((groups == g).sum()) for g in uniq}
     curve = []
     fractions = (0.25, 1.0) if quick else (0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
+    if not curve:
+        fractions = ()
     for frac in fractions:
         scores, sizes = [], []
         for train, test in kfold(len(texts), folds):
@@ -170,9 +173,13 @@ def main(argv=None) -> int:
     )
     ap.add_argument("schemes", nargs="*", default=["keep", "purpose"])
     ap.add_argument("--quick", action="store_true", help="small slice, for smoke tests")
+    ap.add_argument("--no-curve", action="store_true", help="skip the learning curve")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = ap.parse_args(argv)
-    results = {s: run(s, quick=args.quick, params={}) for s in args.schemes}
+    results = {
+        s: run(s, quick=args.quick, params={}, curve=not args.no_curve)
+        for s in args.schemes
+    }
     meta = {
         "date": dt.date.today().isoformat(),
         "machine": f"{os.cpu_count()} cores, {platform.machine()}",
@@ -180,6 +187,8 @@ def main(argv=None) -> int:
         "python": platform.python_version(),
     }
     name = "corpus_cv_quick" if args.quick else "corpus_cv"
+    if not args.quick and sorted(args.schemes) != ["keep", "purpose"]:
+        name += "_" + "_".join(args.schemes)  # e.g. corpus_cv_keep
     compare.save_results(args.out, name, meta, results, markdown(results, meta))
     return 0
 
