@@ -351,6 +351,7 @@ def test_review_relabel_train_compare_audit_loop(
     # a person ticks 0/1 columns in a spreadsheet
     for r in rows:
         r["great_teams"] = "1" if "huddle" in r["text"] else "0"
+        r["reviewed"] = "y"  # and marks each row checked
     with to_label.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
@@ -408,7 +409,8 @@ def test_review_writes_xlsx_that_trains(tmp_path):
     ws = openpyxl.load_workbook(out).active
     header = [c.value for c in ws[1]]
     assert (
-        header[:3] == ["text", "labels", "confidence"] and header[-1] == "model_guess"
+        header[:4] == ["text", "labels", "reviewed", "confidence"]
+        and header[-1] == "model_guess"
     )
     cells = {ws.cell(r, 1).value: ws.cell(r, 1) for r in range(2, ws.max_row + 1)}
     assert set(cells) == {a[0] for a in answers}
@@ -419,6 +421,7 @@ def test_review_writes_xlsx_that_trains(tmp_path):
     gi = header.index("great_teams") + 1
     for r in range(2, 7):
         ws.cell(r, gi).value = 1 if "huddle" in ws.cell(r, 1).value else 0
+        ws.cell(r, 3).value = "Yes"  # checked
     ws.parent.save(out)
     model = tmp_path / "m.pclf"
     res = run("train", str(out), "--scheme", "keep", "-o", str(model))

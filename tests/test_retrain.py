@@ -200,6 +200,7 @@ def test_review_file_round_trip_and_edits(models, tmp_path):
         "labels (original)",
         "text",
         "labels",
+        "reviewed",
         "confidence",
         *ids,
         GUESS_COLUMN,
@@ -214,14 +215,21 @@ def test_review_file_round_trip_and_edits(models, tmp_path):
         assert [col[c] for c in ids] == ["1" if c in guess else "0" for c in ids]
         assert 0.5 <= float(col["confidence"]) <= 1.0
 
-    # unedited: the model's guesses come back
-    back_texts, back_labels = read_review_file(path, model.codebook)
-    assert back_texts == [texts[i] for i in picks]
-    assert back_labels == guesses
+    # nobody checked anything: unchecked guesses are never trained on
+    with pytest.raises(DataError, match="no row is marked in the 'reviewed' column"):
+        read_review_file(path, model.codebook)
+    idx = {h: j for j, h in enumerate(out_header)}
+    for r in out_rows:
+        r[idx["reviewed"]] = "Y"
+    out_rows[-1][idx["reviewed"]] = ""  # the last one was not checked
+    marked = _write_rows(tmp_path / "marked.csv", out_header, out_rows)
+    back_texts, back_labels = read_review_file(marked, model.codebook)
+    assert back_texts == [texts[i] for i in picks][:-1]
+    assert back_labels == guesses[:-1]
+    out_rows[-1][idx["reviewed"]] = "x"
 
     # person edits: row 0 in the 0/1 columns, row 1 in the labels column,
     # row 2 in both (disagreeing: 0/1 columns win)
-    idx = {h: j for j, h in enumerate(out_header)}
     r0, r1, r2 = out_rows[0], out_rows[1], out_rows[2]
     for c in ids:
         r0[idx[c]] = "0"
@@ -400,6 +408,8 @@ def test_review_file_rows_skip_empty_answers(models, tmp_path):
         model,
     )
     header, rows = _read_rows(path)
+    for r in rows:
+        r[header.index("reviewed")] = "yes"
     rows.insert(1, [""] * len(header))  # an emptied row between the answers
     edited = _write_rows(tmp_path / "edited.csv", header, rows)
     data = read_labelled(edited, codebook=model.codebook)

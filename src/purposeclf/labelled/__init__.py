@@ -20,7 +20,13 @@ from ._cells import (
 )
 from ._data import LabelledData
 from ._read import read_labelled
-from ._review import GUESS_COLUMN, read_review, read_review_file
+from ._review import (
+    GUESS_COLUMN,
+    REVIEWED_COLUMN,
+    REVIEWED_MARKS,
+    read_review,
+    read_review_file,
+)
 
 __all__ = [
     "LabelledData",
@@ -34,4 +40,6 @@ __all__ = [
     "GUESS_COLUMN",
     "read_review_file",
     "read_review",
+    "REVIEWED_COLUMN",
+    "REVIEWED_MARKS",
 ]

@@ -21,6 +21,11 @@ logger = logging.getLogger("purposeclf.labelled")
 GUESS_COLUMN = "model_guess"
 
 
+#: The review file's column where a person marks the rows they checked.
+REVIEWED_COLUMN = "reviewed"
+REVIEWED_MARKS = frozenset({"y", "yes", "x", "1", "1.0", "true"})
+
+
 def read_review_file(
     path: str | os.PathLike[str],
     codebook: str | os.PathLike[str] | Codebook,
@@ -43,7 +48,11 @@ def read_review_file(
        ``labels`` column was edited, and then ``labels`` wins. Without a
        ``model_guess`` column the 0/1 columns always win.
 
-    Rows with an empty answer are skipped.
+    Rows with an empty answer are skipped. A file with a ``reviewed`` column
+    (as :func:`write_review_file` writes it, empty) gives only the rows a
+    person marked there (``y``, ``yes``, ``x``, ``1``, ``true``, any case): a
+    guess nobody checked never goes back into training as if confirmed. The
+    count of unmarked rows is logged; a file with none marked is refused.
 
     Parameters
     ----------
@@ -99,12 +108,13 @@ def read_review(
     texts: list[str] = []
     labels: list[tuple[str, ...]] = []
     rows: list[int] = []
-    n_empty = n_cols_won = n_labels_won = 0
+    n_empty = n_cols_won = n_labels_won = n_unreviewed = 0
     with open_table(path, encoding=encoding) as table:
         header = list(table.header)
         if text_column not in header:
             raise ColumnNotFoundError(text_column, header, source=src)
         ti = header.index(text_column)
+        vi = header.index(REVIEWED_COLUMN) if REVIEWED_COLUMN in header else None
         li = header.index(labels_column) if labels_column in header else None
         gi = header.index(GUESS_COLUMN) if GUESS_COLUMN in header else None
         present = [c for c in ids if c in header]
@@ -125,6 +135,12 @@ def read_review(
             text = as_text(row[ti])
             if not text.strip():
                 n_empty += 1
+                continue
+            if (
+                vi is not None
+                and cell_str(row[vi]).strip().lower() not in REVIEWED_MARKS
+            ):
+                n_unreviewed += 1
                 continue
             from_labels = (
                 set(parse_labels(cell_str(row[li]), cb, row=r, source=src))
@@ -170,6 +186,20 @@ def read_review(
             n_cols_won + n_labels_won,
             n_cols_won,
             n_labels_won,
+        )
+    if n_unreviewed:
+        logger.warning(
+            "%s: %d rows not marked in the %r column were left out (only rows a "
+            "person checked are trained on)",
+            src,
+            n_unreviewed,
+            REVIEWED_COLUMN,
+        )
+    if not texts and n_unreviewed:
+        raise DataError(
+            f"{src}: no row is marked in the {REVIEWED_COLUMN!r} column. Put y in it "
+            "on each row whose labels you have checked; unchecked guesses are never "
+            "trained on."
         )
     if not texts:
         raise DataError(f"{src} has no answers (every text cell is empty).")

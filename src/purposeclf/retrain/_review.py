@@ -14,7 +14,7 @@ import numpy as np
 
 from ..exceptions import ColumnNotFoundError
 from ..io import open_sink, open_table, output_format
-from ..labelled import GUESS_COLUMN
+from ..labelled import GUESS_COLUMN, REVIEWED_COLUMN
 from ..model import as_predictor, confidence, threshold_distance
 from ..text import as_text, text_key
 from ..validation import Interval, check_params
@@ -171,7 +171,9 @@ def write_review_file(
 
     The file has, in this order: the original columns; ``text`` (added only
     when the answers' column has another name); ``labels``, pre-filled with the
-    model's guess (label ids joined by ``;``); ``confidence`` (0.5 = a coin
+    model's guess (label ids joined by ``;``); ``reviewed``, empty, where the
+    reviewer marks each row they checked with ``y`` (only marked rows are
+    trained on); ``confidence`` (0.5 = a coin
     flip, 1 = sure); one column per label id holding 1 or 0, also pre-filled
     with the guess; and ``model_guess``, the guess again, which the reviewer
     should leave alone. Correct **either** the ``labels`` column **or** the 0/1
@@ -228,7 +230,7 @@ def write_review_file(
         out_header.append(name)
     if text_column != "text":
         out_header.append("text")
-    out_header += ["labels", "confidence", *ids, GUESS_COLUMN]
+    out_header += ["labels", REVIEWED_COLUMN, "confidence", *ids, GUESS_COLUMN]
     picked = [list(rows[i]) for i in indices]
     texts = [as_text(r[ti]) for r in picked]
     proba = m.predict_proba(texts) if texts else np.zeros((0, len(ids)))
@@ -239,7 +241,7 @@ def write_review_file(
     for r, text, dec, c in zip(picked, texts, decided, conf, strict=True):
         guess = ";".join(ids[j] for j in np.flatnonzero(dec))
         cells = list(r) + ([text] if text_column != "text" else [])
-        cells += [guess, f"{c:.3f}", *("1" if d else "0" for d in dec), guess]
+        cells += [guess, "", f"{c:.3f}", *("1" if d else "0" for d in dec), guess]
         lines.append(cells)
     bom = "utf-8-sig" if output_format(path) == "csv" else "utf-8"  # Excel's hint
     with open_sink(
