@@ -218,7 +218,7 @@ def shares(
     list of dict
         As :func:`shares_from_decisions`.
     """
-    from .io import detect_export, open_table
+    from .io import detect_export, open_table, resolve_column
     from .labelled import parse_labels
     from .model import as_bundle
 
@@ -246,8 +246,6 @@ def shares(
             D[i, pos[lid]] = True
     groups = {}
     for b in by_cols:
-        from .io import resolve_column
-
         j = resolve_column(header, b, option="--by").index
         groups[header[j]] = [r[j] for r in rows]
     confusion: dict[str, Any] | None = None

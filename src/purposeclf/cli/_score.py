@@ -280,7 +280,7 @@ def _write_shares(
     from ..io import write_rows
     from ..scoring import get_scorer
 
-    bundle = get_scorer(model).bundle
+    bundle = result.model or get_scorer(model).bundle
     cb = bundle.model.codebook
     confusion: dict[str, Any] | None = None
     source = ""

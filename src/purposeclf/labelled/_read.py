@@ -169,7 +169,8 @@ def read_labelled(
                 n_empty += 1
                 continue
             key = text_key(text)
-            votes.setdefault(key, []).append(labs)
+            if key in seen:  # a repeat: remember every row's labels for on_conflict
+                votes.setdefault(key, [seen[key]]).append(labs)
             if key in seen:
                 if set(seen[key]) != set(labs):
                     conflicts.append(

@@ -47,6 +47,8 @@ class ScoreSummary:
     #: grouping column, each answer's group, for :mod:`purposeclf.findings`.
     decisions: list[np.ndarray] | None = None
     groups: dict[str, list[Any]] = field(default_factory=dict)
+    #: The model that scored the file (its codebook and error rates).
+    model: ModelBundle | None = None
 
     def add(
         self,

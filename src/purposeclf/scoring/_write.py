@@ -79,6 +79,7 @@ def write_scored(
     if by_idx or keep_decisions:
         summary.decisions = []
         summary.groups = {header[j]: [] for j in by_idx}
+    summary.model = scorer.bundle
     summary.text_column = choice.name
     summary.text_column_how = choice.how
     if choice.how not in ("named",):
